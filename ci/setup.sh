@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs everything kmatrix needs to build, test and boot guests, from
+# Debian's packages. Safe to run again: installed packages are skipped.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  musl-tools
+  qemu-system-x86
+  libboost1.81-dev libboost-filesystem1.81-dev
+  libfmt-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
+  libarchive-dev libssl-dev
+  libgtest-dev libgmock-dev
+  dpkg-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "ci/setup.sh: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,44 @@
+// One line of cells.jsonl: the cell, the kernel it ran on, the verdict with
+// its victims and flags, timings, the agent's last counters and where the
+// evidence lies.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "agent/protocol.h"
+#include "image/kernel.h"
+#include "matrix/cell.h"
+#include "outcome/verdict.h"
+
+namespace kmx::results {
+
+struct CellTimings {
+  int64_t cell_ms = 0;                // QEMU start to VM gone
+  std::optional<int64_t> boot_ms;     // guest CPUs started to agent `ready`
+  std::optional<int64_t> workload_ms; // workload start to verdict
+  int64_t verdict_ms = 0;             // QEMU start to verdict
+  int64_t longest_stall_ms = 0;       // under OOM with no workload progress
+};
+
+struct CellRecordInput {
+  const matrix::Cell& cell;
+  const image::Kernel& kernel;
+  std::string guest_kernel;  // uname -r as the agent saw it
+  std::string accel;
+  const outcome::Verdict& verdict;
+  CellTimings timings;
+  std::optional<agent::Heartbeat> last_heartbeat;
+  std::vector<std::string> oom_scores;  // pid:comm:uid:score, as the agent read them under pressure
+  int rejected_agent_lines = 0;
+  std::filesystem::path evidence;  // relative to the run directory
+};
+
+nlohmann::json cell_record(const CellRecordInput& in);
+
+}  // namespace kmx::results

@@ -1,0 +1,270 @@
+#include "runner/cell_session.h"
+
+#include <chrono>
+#include <fstream>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <fmt/format.h>
+
+#include "agent/cell_message.h"
+#include "agent/protocol.h"
+#include "console/console_parser.h"
+#include "matrix/cell.h"
+#include "outcome/stall.h"
+#include "outcome/verdict.h"
+#include "outcome/watchdog.h"
+#include "protocol.h"
+#include "results/cell_record.h"
+#include "runner/interrupt.h"
+
+namespace kmx::runner {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+std::string kernel_cmdline(const matrix::Cell& cell) {
+  // swapaccount=1: memsw files on kernels that default it off (2.6.32-4.x).
+  // sysrq_always_enabled: evidence via sysrq w/t even if the agent is stuck.
+  std::string line = "console=ttyS0,115200 swapaccount=1 sysrq_always_enabled=1 mitigations=off";
+  if (!cell.guest.cmdline.empty()) line += " " + cell.guest.cmdline;
+  return line;
+}
+
+namespace {
+
+milliseconds since(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration_cast<milliseconds>(to - from);
+}
+
+class CellSession {
+ public:
+  CellSession(vm::Backend& backend, const CellJob& job, const Progress& progress)
+      : job_(job),
+        progress_(progress),
+        tick_(io_),
+        grace_(io_),
+        agent_log_(job.evidence_dir / "agent.log", std::ios::binary),
+        watchdog_({milliseconds(job.cell.run.boot_timeout_ms), milliseconds(job.cell.run.heartbeat_timeout_ms),
+                   milliseconds(job.cell.run.workload_timeout_ms)},
+                  Clock::now()) {
+    const vm::VmConfig config{
+        .kernel = job.kernel.kernel.bzimage,
+        .initramfs = job.kernel.initramfs,
+        .cmdline = kernel_cmdline(job.cell),
+        .memory = job.cell.run.guest_memory,
+        .cpus = job.cell.run.cpus,
+        .accel = job.accel,
+        .evidence_dir = job.evidence_dir,
+    };
+    start_ = Clock::now();
+    progress_("starting QEMU");
+    guest_ = backend.launch(io_, config,
+                            {.on_running = [this] { on_running(); },
+                             .on_console = [this](std::string_view bytes) { on_console(bytes); },
+                             .on_agent = [this](std::string_view bytes) { on_agent(bytes); },
+                             .on_exit = [this](const std::string& how) { on_exit(how); },
+                             .on_error = [this](const std::string& why) { watchdog_.on_infra_error(Clock::now(), why); }});
+    schedule_tick();
+  }
+
+  std::optional<nlohmann::json> run() {
+    io_.run();
+    if (interrupted_) return std::nullopt;
+    return record();
+  }
+
+ private:
+  void on_running() {
+    running_ = Clock::now();
+    progress_("booting");
+  }
+
+  void on_console(std::string_view bytes) {
+    const auto now = Clock::now();
+    for (const console::Event& event : console_.feed(bytes)) {
+      if (event.kind == console::EventKind::panic) watchdog_.on_panic(now);
+      if (event.kind == console::EventKind::oom_kill) stall_.on_kill(now);
+    }
+  }
+
+  void on_agent(std::string_view bytes) {
+    agent_log_.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    for (const std::string& line : splitter_.feed(bytes)) {
+      const agent::ParseResult parsed = agent::parse_line(line);
+      if (parsed.status != agent::LineStatus::ok) {
+        ++rejected_lines_;
+        continue;
+      }
+      on_message(parsed.message, Clock::now());
+    }
+  }
+
+  void send(std::string_view type, const std::vector<std::pair<std::string, std::string>>& fields) {
+    const std::string line = agent::format_line(++sent_seq_, type, fields);
+    agent_log_ << "> " << line;
+    guest_->write_agent(line);
+  }
+
+  void on_message(const agent::Message& msg, Clock::time_point now) {
+    if (msg.type == KM_MSG_READY) {
+      ready_ = now;
+      watchdog_.on_ready(now);
+      guest_kernel_ = msg.get("kernel").value_or("");
+      progress_("ready, sending the cell");
+      send(KM_MSG_CELL, agent::cell_fields(job_.cell, job_.kernel.modules));
+    } else if (msg.type == KM_MSG_STARTED) {
+      workload_started_ = now;
+      watchdog_.on_workload_started(now);
+    } else if (msg.type == KM_MSG_HEARTBEAT) {
+      const agent::Heartbeat hb = agent::parse_heartbeat(msg);
+      watchdog_.on_heartbeat(now);
+      stall_.on_heartbeat(now, hb);
+      last_heartbeat_ = hb;
+      progress_(fmt::format("workload: {} started, {} live, {} killed, memcg {} MiB, failcnt {}", hb.started, hb.live,
+                            hb.killed, hb.usage >> 20, hb.failcnt));
+    } else if (msg.type == KM_MSG_SCORES) {
+      for (const auto& [key, value] : msg.fields)
+        if (key == "p") oom_scores_.push_back(value);
+    } else if (msg.type == KM_MSG_DONE) {
+      final_ = msg;
+      watchdog_.on_workload_done(now);
+    } else if (msg.type == KM_MSG_ERROR) {
+      agent_errors_.push_back(fmt::format("{}: {} (errno {})", msg.get("what").value_or("?"),
+                                          msg.get("msg").value_or(""), msg.get("errno").value_or("?")));
+      // Before the workload runs an agent error means the cell cannot run.
+      if (!workload_started_) watchdog_.on_infra_error(now, "agent: " + agent_errors_.back());
+    } else if (msg.type == KM_MSG_SYSRQ_DONE) {
+      stop_after(milliseconds(2000));  // let the task dump reach the console
+    }
+  }
+
+  void on_exit(const std::string& how) {
+    exited_ = true;
+    if (!trigger_) {
+      // The VM ended on its own: a panic with panic=N reboot, or QEMU died.
+      watchdog_.on_infra_error(Clock::now(), how);
+      conclude(Clock::now());
+    }
+    io_.stop();
+  }
+
+  void schedule_tick() {
+    tick_.expires_after(milliseconds(200));
+    tick_.async_wait([this](boost::system::error_code ec) {
+      if (ec) return;
+      on_tick(Clock::now());
+      schedule_tick();
+    });
+  }
+
+  void on_tick(Clock::time_point now) {
+    if (interrupt_signal() && !interrupted_) {
+      interrupted_ = true;
+      return guest_->shutdown();
+    }
+    maybe_freeze(now);
+    if (!trigger_) conclude(now);
+  }
+
+  // Fault injection for testing the heartbeat watchdog: stop the vCPUs.
+  void maybe_freeze(Clock::time_point now) {
+    const uint64_t after = job_.cell.fault.freeze_vm_after_ms;
+    if (after == 0 || frozen_ || !workload_started_ || since(*workload_started_, now).count() < int64_t(after)) return;
+    frozen_ = true;
+    guest_->freeze();
+  }
+
+  void conclude(Clock::time_point now) {
+    trigger_ = watchdog_.check(now);
+    if (!trigger_) return;
+    verdict_at_ = now;
+    progress_(fmt::format("{}: collecting evidence", outcome::to_string(trigger_->kind)));
+    switch (trigger_->kind) {
+      case outcome::TriggerKind::workload_deadline:
+        // The agent is alive: it asks its own kernel for blocked (w) and all (t) task states.
+        send(KM_MSG_SYSRQ, {{"keys", "wt"}});
+        stop_after(milliseconds(15000));
+        break;
+      case outcome::TriggerKind::heartbeat_silence:
+        // The agent is silent: sysrq through the emulated keyboard.
+        guest_->send_sysrq('w');
+        stop_after(milliseconds(5000));
+        break;
+      case outcome::TriggerKind::panic:
+        stop_after(milliseconds(2000));  // the panic's backtrace follows its first line
+        break;
+      default:
+        stop_after(milliseconds(0));
+    }
+  }
+
+  void stop_after(milliseconds delay) {
+    grace_.expires_after(delay);
+    grace_.async_wait([this](boost::system::error_code ec) {
+      if (!ec && !exited_) guest_->shutdown();
+    });
+  }
+
+  nlohmann::json record() {
+    const auto end = Clock::now();
+    const outcome::Verdict verdict =
+        outcome::decide(*trigger_, console_.oom_kills(), outcome::agent_final(final_), agent_errors_);
+    results::CellTimings t;
+    t.cell_ms = since(start_, end).count();
+    if (running_ && ready_) t.boot_ms = since(*running_, *ready_).count();
+    if (workload_started_) t.workload_ms = since(*workload_started_, verdict_at_).count();
+    t.verdict_ms = since(start_, verdict_at_).count();
+    t.longest_stall_ms = stall_.longest().count();
+    return results::cell_record({
+        .cell = job_.cell,
+        .kernel = job_.kernel.kernel,
+        .guest_kernel = guest_kernel_,
+        .accel = job_.accel,
+        .verdict = verdict,
+        .timings = t,
+        .last_heartbeat = last_heartbeat_,
+        .oom_scores = oom_scores_,
+        .rejected_agent_lines = rejected_lines_,
+        .evidence = job_.evidence_rel,
+    });
+  }
+
+  const CellJob& job_;
+  const Progress& progress_;
+  asio::io_context io_;
+  asio::steady_timer tick_;
+  asio::steady_timer grace_;
+  std::ofstream agent_log_;
+  std::unique_ptr<vm::Guest> guest_;
+
+  outcome::Watchdog watchdog_;
+  outcome::StallTracker stall_;
+  console::ConsoleParser console_;
+  agent::LineSplitter splitter_;
+
+  Clock::time_point start_;
+  std::optional<Clock::time_point> running_, ready_, workload_started_;
+  Clock::time_point verdict_at_;
+  std::optional<outcome::Trigger> trigger_;
+  std::optional<agent::Message> final_;
+  std::optional<agent::Heartbeat> last_heartbeat_;
+  std::vector<std::string> oom_scores_;
+  std::vector<std::string> agent_errors_;
+  std::string guest_kernel_;
+  uint64_t sent_seq_ = 0;
+  int rejected_lines_ = 0;
+  bool frozen_ = false;
+  bool exited_ = false;
+  bool interrupted_ = false;
+};
+
+}  // namespace
+
+std::optional<nlohmann::json> run_cell(vm::Backend& backend, const CellJob& job, const Progress& progress) {
+  CellSession session(backend, job, progress);
+  return session.run();
+}
+
+}  // namespace kmx::runner

@@ -1,0 +1,35 @@
+// One cell, start to verdict: boots the guest, hands the agent its cell,
+// follows the console and agent streams, lets the watchdog decide when the
+// cell is over, collects evidence, stops the VM and returns the record.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "matrix/cell.h"
+#include "runner/prepared_kernel.h"
+#include "vm/backend.h"
+
+namespace kmx::runner {
+
+struct CellJob {
+  const matrix::Cell& cell;
+  const PreparedKernel& kernel;
+  std::string accel;
+  std::filesystem::path evidence_dir;  // console.log, agent.log, qemu.log
+  std::filesystem::path evidence_rel;  // the same, relative to the run directory
+};
+
+using Progress = std::function<void(const std::string& phase)>;
+
+// The cells.jsonl record, or nullopt when the run was interrupted mid-cell.
+std::optional<nlohmann::json> run_cell(vm::Backend& backend, const CellJob& job, const Progress& progress);
+
+// The guest kernel's command line for a cell.
+std::string kernel_cmdline(const matrix::Cell& cell);
+
+}  // namespace kmx::runner

@@ -1,0 +1,57 @@
+// The VM backend interface: start a guest kernel with two serial streams
+// (kernel console, agent channel) and control it. The runner only knows this
+// interface; QEMU-direct is one implementation, libvirt can be another.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/io_context.hpp>
+
+namespace kmx::vm {
+
+struct VmConfig {
+  std::filesystem::path kernel;     // bzImage
+  std::filesystem::path initramfs;  // cpio.gz with the agent as /init
+  std::string cmdline;
+  uint64_t memory = 512ull << 20;
+  int cpus = 1;
+  std::string accel = "tcg";          // kvm | tcg
+  std::filesystem::path evidence_dir;  // console.log and qemu.log are written here
+};
+
+// Called on the io_context's thread.
+struct GuestEvents {
+  std::function<void()> on_running;                   // all streams connected, guest CPUs started
+  std::function<void(std::string_view)> on_console;   // raw bytes from ttyS0
+  std::function<void(std::string_view)> on_agent;     // raw bytes from ttyS1
+  std::function<void(const std::string&)> on_exit;    // the VM process ended (description)
+  std::function<void(const std::string&)> on_error;   // the backend failed (infra-error)
+};
+
+class Guest {
+ public:
+  virtual ~Guest() = default;
+  virtual void write_agent(std::string line) = 0;  // bytes to ttyS1
+  virtual void freeze() = 0;                       // stop the vCPUs (QMP stop)
+  virtual void send_sysrq(char key) = 0;           // through the emulated keyboard
+  virtual void inject_nmi() = 0;
+  // Ends the VM (QMP quit, then SIGKILL if it lingers); on_exit follows.
+  virtual void shutdown() = 0;
+  virtual std::string describe() const = 0;  // e.g. "qemu pid 1234 (tcg)"
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;
+  virtual std::string version() = 0;  // of the hypervisor, for run.json
+  virtual std::unique_ptr<Guest> launch(boost::asio::io_context& io, const VmConfig& config,
+                                        GuestEvents events) = 0;
+};
+
+}  // namespace kmx::vm
