@@ -1,0 +1,97 @@
+#include "console/line_reader.h"
+
+#include <charconv>
+
+namespace kmx::console {
+
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Drops ANSI escape sequences (ESC [ params final, or ESC + one byte) and
+// control bytes. Bytes >= 0x80 stay except 0xff (a UART's idle-line garbage),
+// since a task's comm may well be UTF-8.
+std::string strip_controls(std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    const auto c = static_cast<unsigned char>(raw[i]);
+    if (c == 0x1b) {
+      if (i + 1 < raw.size() && raw[i + 1] == '[') {
+        i += 2;
+        while (i < raw.size() && !(raw[i] >= 0x40 && raw[i] <= 0x7e)) ++i;
+      } else {
+        ++i;
+      }
+      continue;
+    }
+    if ((c < 0x20 && c != '\t') || c == 0x7f || c == 0xff) continue;
+    out += static_cast<char>(c);
+  }
+  return out;
+}
+
+// Parses "[ <sec>.<usec>] " at `at`; returns the time and the offset after it.
+std::optional<std::pair<std::chrono::microseconds, std::size_t>> timestamp_at(std::string_view s, std::size_t at) {
+  std::size_t i = at + 1;
+  while (i < s.size() && s[i] == ' ') ++i;
+  const std::size_t sec_begin = i;
+  while (i < s.size() && is_digit(s[i])) ++i;
+  if (i == sec_begin || i >= s.size() || s[i] != '.') return std::nullopt;
+  const std::size_t sec_end = i++;
+  const std::size_t frac_begin = i;
+  while (i < s.size() && is_digit(s[i])) ++i;
+  if (i == frac_begin || i >= s.size() || s[i] != ']') return std::nullopt;
+  long long sec = 0;
+  std::from_chars(s.data() + sec_begin, s.data() + sec_end, sec);
+  // Pad or cut the fraction to microseconds: printk prints six digits, but
+  // some kernels print fewer.
+  long long usec = 0;
+  for (std::size_t k = 0; k < 6; ++k)
+    usec = usec * 10 + (frac_begin + k < i ? s[frac_begin + k] - '0' : 0);
+  ++i;
+  if (i < s.size() && s[i] == ' ') ++i;
+  return std::pair{std::chrono::microseconds(sec * 1'000'000 + usec), i};
+}
+
+}  // namespace
+
+ConsoleLine clean_line(std::string_view raw) {
+  std::string text = strip_controls(raw);
+  for (std::size_t at = text.find('['); at != std::string::npos; at = text.find('[', at + 1)) {
+    if (const auto ts = timestamp_at(text, at)) return {ts->first, text.substr(ts->second)};
+  }
+  return {std::nullopt, std::move(text)};
+}
+
+LineReader::LineReader(std::size_t max_line) : max_line_(max_line) {}
+
+std::vector<ConsoleLine> LineReader::feed(std::string_view bytes) {
+  std::vector<ConsoleLine> lines;
+  while (!bytes.empty()) {
+    const std::size_t nl = bytes.find('\n');
+    const std::string_view piece = bytes.substr(0, nl);
+    const std::size_t room = max_line_ - partial_.size();
+    if (piece.size() > room && !overlong_) {
+      overlong_ = true;
+      ++truncated_;
+    }
+    partial_.append(piece.substr(0, room));
+    if (nl == std::string_view::npos) break;
+    lines.push_back(clean_line(partial_));
+    partial_.clear();
+    overlong_ = false;
+    bytes.remove_prefix(nl + 1);
+  }
+  return lines;
+}
+
+std::optional<ConsoleLine> LineReader::finish() {
+  if (partial_.empty()) return std::nullopt;
+  ConsoleLine line = clean_line(partial_);
+  partial_.clear();
+  overlong_ = false;
+  return line;
+}
+
+}  // namespace kmx::console

@@ -1,0 +1,112 @@
+#include "outcome/verdict.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "protocol.h"
+
+namespace kmx::outcome {
+
+namespace {
+
+std::optional<int64_t> counter(const agent::Message& msg, std::string_view key) {
+  const std::optional<std::string> text = msg.get(key);
+  if (!text) return std::nullopt;
+  int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc{} || end != text->data() + text->size()) return std::nullopt;
+  return value;
+}
+
+Victim victim_of(const console::OomKill& kill) {
+  return Victim{
+      .pid = kill.pid,
+      .comm = kill.comm,
+      .score = kill.score,
+      .uid = kill.uid,
+      .workload_child = kill.comm == kWorkloadChild,
+      .constraint = kill.constraint,
+      .chosen_pid = kill.chosen_pid,
+      .chosen_comm = kill.chosen_comm,
+  };
+}
+
+std::string victims_summary(const std::vector<console::OomKill>& kills) {
+  std::vector<std::string> others;
+  for (const console::OomKill& k : kills)
+    if (k.comm != kWorkloadChild) others.push_back(fmt::format("{} {}", k.comm, k.pid));
+  if (others.empty()) return fmt::format("{} OOM kills, all {}", kills.size(), kWorkloadChild);
+  return fmt::format("{} OOM kills, {} not {}: {}", kills.size(), others.size(), kWorkloadChild,
+                     fmt::join(others, ", "));
+}
+
+}  // namespace
+
+std::string_view to_string(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::completed: return "completed";
+    case Outcome::oom_killed: return "oom-killed";
+    case Outcome::container_hang: return "container-hang";
+    case Outcome::guest_hang: return "guest-hang";
+    case Outcome::panic: return "panic";
+    case Outcome::boot_failure: return "boot-failure";
+    case Outcome::infra_error: return "infra-error";
+  }
+  return "?";
+}
+
+AgentFinal agent_final(const std::optional<agent::Message>& done) {
+  if (!done) return {};
+  return AgentFinal{
+      .wlparent = done->get("wlparent").value_or(""),
+      .ctinit = done->get("ctinit").value_or(""),
+      .started = counter(*done, KM_HB_STARTED),
+      .finished = counter(*done, KM_HB_FINISHED),
+      .killed = counter(*done, KM_HB_KILLED),
+  };
+}
+
+Verdict decide(const Trigger& trigger, const std::vector<console::OomKill>& kills, const AgentFinal& final,
+               const std::vector<std::string>& agent_errors) {
+  Verdict v;
+  std::transform(kills.begin(), kills.end(), std::back_inserter(v.victims), victim_of);
+  const auto any = [&](auto pred) { return std::any_of(kills.begin(), kills.end(), pred); };
+  const bool agent_counted_kills = final.killed.value_or(0) > 0;
+  std::string why = trigger.detail;
+
+  switch (trigger.kind) {
+    case TriggerKind::panic: v.outcome = Outcome::panic; break;
+    case TriggerKind::boot_deadline: v.outcome = Outcome::boot_failure; break;
+    case TriggerKind::heartbeat_silence: v.outcome = Outcome::guest_hang; break;
+    case TriggerKind::infra_error: v.outcome = Outcome::infra_error; break;
+    case TriggerKind::workload_deadline: v.outcome = Outcome::container_hang; break;
+    case TriggerKind::workload_done:
+      v.outcome = kills.empty() && !agent_counted_kills ? Outcome::completed : Outcome::oom_killed;
+      if (kills.empty() && agent_counted_kills)
+        why = fmt::format("agent counted {} children killed, console shows no OOM kill", *final.killed);
+      break;
+  }
+
+  if (any([](const console::OomKill& k) { return k.comm != kWorkloadChild; }))
+    v.flags.emplace_back(kWrongVictim);
+  // A signal-killed container init took the whole container with it, whoever
+  // sent the signal.
+  if (final.ctinit.starts_with("signal:") || any([](const console::OomKill& k) { return k.comm == kContainerInit; }))
+    v.flags.emplace_back(kContainerDied);
+  if (any([](const console::OomKill& k) { return k.sacrificed; })) v.flags.emplace_back(kSacrificedChild);
+  if (trigger.kind == TriggerKind::workload_deadline && !kills.empty()) v.flags.emplace_back(kOomKillsBeforeHang);
+  if (trigger.kind == TriggerKind::workload_done && kills.empty() && agent_counted_kills)
+    v.flags.emplace_back(kKillsNotOnConsole);
+  if (!agent_errors.empty()) v.flags.emplace_back(kAgentError);
+
+  std::vector<std::string> parts;
+  if (!why.empty()) parts.push_back(why);
+  if (!kills.empty()) parts.push_back(victims_summary(kills));
+  for (const std::string& e : agent_errors) parts.push_back("agent error: " + e);
+  v.detail = fmt::format("{}", fmt::join(parts, "; "));
+  return v;
+}
+
+}  // namespace kmx::outcome

@@ -1,0 +1,91 @@
+// Synthetic kernel artefacts for the image tests: bzImage headers, ELF
+// modules with a .modinfo section, scratch directories.
+#pragma once
+
+#include <elf.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace kmx::image::testing {
+
+// A fresh directory per test, removed afterwards.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& name)
+      : path_(std::filesystem::temp_directory_path() / ("kmx-image-" + name + "-" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~ScratchDir() { std::filesystem::remove_all(path_); }
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& rel) const { return path_ / rel; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline void write_file(const std::filesystem::path& p, const std::string& bytes) {
+  std::filesystem::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << bytes;
+}
+
+inline std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+// The boot header fields read_bzimage_version looks at, and nothing else.
+inline std::string fake_bzimage(const std::string& version) {
+  std::string image(0x1000, '\0');
+  std::memcpy(&image[0x202], "HdrS", 4);
+  const unsigned pointer = 0x100;  // the string lives at pointer + 0x200
+  image[0x20E] = static_cast<char>(pointer & 0xff);
+  image[0x20F] = static_cast<char>(pointer >> 8);
+  std::memcpy(&image[0x200 + pointer], version.c_str(), version.size() + 1);
+  return image;
+}
+
+// A minimal relocatable ELF64 with sections: null, .modinfo, .shstrtab.
+inline std::string fake_module(const std::vector<std::string>& modinfo) {
+  std::string info;
+  for (const std::string& s : modinfo) info += s + '\0';
+  const std::string names = std::string("\0.modinfo\0.shstrtab\0", 20);
+
+  Elf64_Ehdr eh{};
+  std::memcpy(eh.e_ident, ELFMAG, SELFMAG);
+  eh.e_ident[EI_CLASS] = ELFCLASS64;
+  eh.e_ident[EI_DATA] = ELFDATA2LSB;
+  eh.e_ident[EI_VERSION] = EV_CURRENT;
+  eh.e_type = ET_REL;
+  eh.e_machine = EM_X86_64;
+  eh.e_version = EV_CURRENT;
+  eh.e_ehsize = sizeof(Elf64_Ehdr);
+  eh.e_shentsize = sizeof(Elf64_Shdr);
+  eh.e_shnum = 3;
+  eh.e_shstrndx = 2;
+  const uint64_t info_off = sizeof(Elf64_Ehdr);
+  const uint64_t names_off = info_off + info.size();
+  eh.e_shoff = names_off + names.size();
+
+  Elf64_Shdr sh[3]{};
+  sh[1].sh_name = 1;
+  sh[1].sh_type = SHT_PROGBITS;
+  sh[1].sh_offset = info_off;
+  sh[1].sh_size = info.size();
+  sh[2].sh_name = 10;
+  sh[2].sh_type = SHT_STRTAB;
+  sh[2].sh_offset = names_off;
+  sh[2].sh_size = names.size();
+
+  std::string elf(reinterpret_cast<const char*>(&eh), sizeof eh);
+  elf += info + names;
+  elf.append(reinterpret_cast<const char*>(sh), sizeof sh);
+  return elf;
+}
+
+}  // namespace kmx::image::testing
