@@ -33,12 +33,12 @@
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:,/+-"
 
 /* Guest -> host. */
-#define KM_MSG_READY "ready"       /* proto= kernel= cgroup=v1|v2|none memsw=0|1 */
+#define KM_MSG_READY "ready"       /* proto= kernel=<uname -r> cgroup=v1|v2|v1,v2|none */
 #define KM_MSG_CELL_OK "cell-ok"   /* parameters accepted, container being set up */
-#define KM_MSG_STARTED "started"   /* workload parent running: ctinit= wlparent= (host pids) */
+#define KM_MSG_STARTED "started"   /* workload parent running: ctinit=<pid> */
 #define KM_MSG_HEARTBEAT "hb"      /* every second, see KM_HB_* keys */
-#define KM_MSG_SCORES "scores"     /* part= of= then p=pid:comm:uid:oom_score,... */
-#define KM_MSG_DONE "workload-done"/* wlparent=exit:N|signal:N ctinit=... + final counters */
+#define KM_MSG_SCORES "scores"     /* part=N (from 1), then repeated p=pid:comm:uid:oom_score */
+#define KM_MSG_DONE "workload-done"/* wlparent= ctinit=alive|exit:N|signal:N, counters */
 #define KM_MSG_SYSRQ_DONE "sysrq-done"
 #define KM_MSG_LOG "log"           /* what=<step> msg=... (informational) */
 #define KM_MSG_ERROR "error"       /* what=<step> errno=N msg=strerror: the cell cannot go on */

@@ -34,6 +34,8 @@ struct CellRecordInput {
   const outcome::Verdict& verdict;
   CellTimings timings;
   std::optional<agent::Heartbeat> last_heartbeat;
+  int64_t peak_usage = 0;               // highest memcg usage in any heartbeat, bytes
+  outcome::AgentFinal final;            // `workload-done`: its counters replace the heartbeat's
   std::vector<std::string> oom_scores;  // pid:comm:uid:score, as the agent read them under pressure
   int rejected_agent_lines = 0;
   std::filesystem::path evidence;  // relative to the run directory

@@ -1,5 +1,6 @@
 #include "runner/cell_session.h"
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 
@@ -81,9 +82,14 @@ class CellSession {
     progress_("booting");
   }
 
-  void on_console(std::string_view bytes) {
+  void on_console(std::string_view bytes) { on_console_events(console_.feed(bytes)); }
+
+  // A torn last line still counts once the console is closed.
+  void on_console_end() { on_console_events(console_.finish()); }
+
+  void on_console_events(const std::vector<console::Event>& events) {
     const auto now = Clock::now();
-    for (const console::Event& event : console_.feed(bytes)) {
+    for (const console::Event& event : events) {
       if (event.kind == console::EventKind::panic) watchdog_.on_panic(now);
       if (event.kind == console::EventKind::oom_kill) stall_.on_kill(now);
     }
@@ -118,8 +124,16 @@ class CellSession {
       workload_started_ = now;
       watchdog_.on_workload_started(now);
     } else if (msg.type == KM_MSG_HEARTBEAT) {
-      const agent::Heartbeat hb = agent::parse_heartbeat(msg);
+      agent::Heartbeat hb;
+      try {
+        hb = agent::parse_heartbeat(msg);
+      } catch (const agent::ProtocolError& e) {
+        ++rejected_lines_;
+        agent_log_ << "# rejected: " << e.what() << "\n";
+        return;
+      }
       watchdog_.on_heartbeat(now);
+      peak_usage_ = std::max(peak_usage_, hb.usage);
       stall_.on_heartbeat(now, hb);
       last_heartbeat_ = hb;
       progress_(fmt::format("workload: {} started, {} live, {} killed, memcg {} MiB, failcnt {}", hb.started, hb.live,
@@ -142,6 +156,7 @@ class CellSession {
 
   void on_exit(const std::string& how) {
     exited_ = true;
+    on_console_end();
     if (!trigger_) {
       // The VM ended on its own: a panic with panic=N reboot, or QEMU died.
       watchdog_.on_infra_error(Clock::now(), how);
@@ -209,8 +224,8 @@ class CellSession {
 
   nlohmann::json record() {
     const auto end = Clock::now();
-    const outcome::Verdict verdict =
-        outcome::decide(*trigger_, console_.oom_kills(), outcome::agent_final(final_), agent_errors_);
+    const outcome::AgentFinal final = outcome::agent_final(final_);
+    const outcome::Verdict verdict = outcome::decide(*trigger_, console_.oom_kills(), final, agent_errors_);
     results::CellTimings t;
     t.cell_ms = since(start_, end).count();
     if (running_ && ready_) t.boot_ms = since(*running_, *ready_).count();
@@ -225,6 +240,8 @@ class CellSession {
         .verdict = verdict,
         .timings = t,
         .last_heartbeat = last_heartbeat_,
+        .peak_usage = peak_usage_,
+        .final = final,
         .oom_scores = oom_scores_,
         .rejected_agent_lines = rejected_lines_,
         .evidence = job_.evidence_rel,
@@ -253,6 +270,7 @@ class CellSession {
   std::vector<std::string> oom_scores_;
   std::vector<std::string> agent_errors_;
   std::string guest_kernel_;
+  int64_t peak_usage_ = 0;
   uint64_t sent_seq_ = 0;
   int rejected_lines_ = 0;
   bool frozen_ = false;

@@ -44,6 +44,19 @@ std::string describe_cell(const matrix::Cell& cell, int index, int total) {
   return fmt::format("[{}/{}] {} ({})", index, total, cell.name, matrix::cell_id(cell));
 }
 
+// "[2/3] exceeds (ab12...) -> oom-killed [wrong-victim] in 41.2s (expected completed)"
+std::string summary_line(const std::string& label, const nlohmann::json& record) {
+  const std::string outcome = record.at("outcome").get<std::string>();
+  std::string flags;
+  for (const auto& flag : record.at("flags")) flags += (flags.empty() ? "" : ",") + flag.get<std::string>();
+  std::string line = fmt::format("{} -> {}{} in {:.1f}s", label, outcome, flags.empty() ? "" : " [" + flags + "]",
+                                 record.at("timings").at("cell_ms").get<double>() / 1000.0);
+  const auto& expect = record.at("expect");
+  if (expect.is_string() && expect.get<std::string>() != outcome)
+    line += fmt::format(" (expected {})", expect.get<std::string>());
+  return line;
+}
+
 }  // namespace
 
 int run_matrix(const RunOptions& options) {
@@ -101,12 +114,7 @@ int run_matrix(const RunOptions& options) {
     if (!record) break;  // interrupted: nothing half-decided is recorded
     log.append(*record);
     ++info.cells_done;
-    fmt::print(stderr, "{} -> {}{} in {:.1f}s{}\n", label, record->at("outcome").get<std::string>(),
-               record->at("flags").empty() ? "" : " [" + fmt::format("{}", fmt::join(record->at("flags"), ",")) + "]",
-               record->at("timings").at("cell_ms").get<double>() / 1000.0,
-               record->value("expect", "").empty() || record->at("expect") == record->at("outcome")
-                   ? ""
-                   : fmt::format(" (expected {})", record->at("expect").get<std::string>()));
+    fmt::print(stderr, "{}\n", summary_line(label, *record));
     results::write_run_info(out, info);
   }
 

@@ -1,7 +1,10 @@
 // Boots Debian's real 6.1 kernel under QEMU (TCG here) through the kmatrix
 // binary, exactly as a user runs it, and checks each cell's verdict and evidence.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -17,14 +20,14 @@ using nlohmann::json;
 
 namespace {
 
-struct Run {
+struct MatrixRun {
   int exit_code = -1;
   fs::path dir;
   std::map<std::string, json> cells;  // by cell name
 };
 
-Run run_kmatrix(const std::string& matrix, const std::string& tag) {
-  Run run;
+MatrixRun run_kmatrix(const std::string& matrix, const std::string& tag) {
+  MatrixRun run;
   run.dir = fs::temp_directory_path() / fmt::format("kmatrix-vm-{}-{}", tag, ::getpid());
   fs::remove_all(run.dir);
   const std::string cmd = fmt::format("'{}' run '{}' --out '{}' 2>&1", KMATRIX_BINARY, matrix, run.dir.string());
@@ -45,29 +48,37 @@ std::string slurp(const fs::path& p) {
   return s.str();
 }
 
-class SmokeMatrix : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { run_ = new Run(run_kmatrix(KMATRIX_SOURCE_DIR "/matrix/smoke.toml", "smoke")); }
-  static void TearDownTestSuite() { delete run_; }
-  static const json& cell(const std::string& name) {
-    EXPECT_TRUE(run_->cells.count(name)) << "no record for " << name;
-    return run_->cells[name];
-  }
-  static Run* run_;
-};
-Run* SmokeMatrix::run_ = nullptr;
+// Each matrix boots once, on first use, for all the tests that read it.
+const MatrixRun& smoke_run() {
+  static const MatrixRun run = run_kmatrix(KMATRIX_SOURCE_DIR "/matrix/smoke.toml", "smoke");
+  return run;
+}
 
-TEST_F(SmokeMatrix, RunFinishesWithOneRecordPerCell) {
-  EXPECT_EQ(run_->exit_code, 0);
-  EXPECT_EQ(run_->cells.size(), 3u);
-  const json info = json::parse(slurp(run_->dir / "run.json"));
+const MatrixRun& faults_run() {
+  static const MatrixRun run = run_kmatrix(KMATRIX_SOURCE_DIR "/tests/data/vm/faults.toml", "faults");
+  return run;
+}
+
+const json& cell(const MatrixRun& run, const std::string& name) {
+  static const json missing = json::object();
+  const auto it = run.cells.find(name);
+  EXPECT_NE(it, run.cells.end()) << "no record for " << name;
+  return it == run.cells.end() ? missing : it->second;
+}
+
+TEST(SmokeMatrix, RunFinishesWithOneRecordPerCell) {
+  const MatrixRun& run = smoke_run();
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_EQ(run.cells.size(), 3u);
+  const json info = json::parse(slurp(run.dir / "run.json"));
   EXPECT_EQ(info.at("status"), "finished");
   EXPECT_EQ(info.at("cells_done"), 3);
   EXPECT_NE(info.at("qemu_version").get<std::string>().find("QEMU"), std::string::npos);
 }
 
-TEST_F(SmokeMatrix, FittingWorkloadCompletesAndIsReallyCharged) {
-  const json& c = cell("fits");
+TEST(SmokeMatrix, FittingWorkloadCompletesAndIsReallyCharged) {
+  const MatrixRun& run = smoke_run();
+  const json& c = cell(run, "fits");
   EXPECT_EQ(c.at("outcome"), "completed");
   EXPECT_TRUE(c.at("victims").empty());
   EXPECT_EQ(c.at("agent").at("finished"), 8);
@@ -77,8 +88,9 @@ TEST_F(SmokeMatrix, FittingWorkloadCompletesAndIsReallyCharged) {
   EXPECT_GT(c.at("timings").at("boot_ms").get<int64_t>(), 0);
 }
 
-TEST_F(SmokeMatrix, ExceedingWorkloadHasItsChildrenOomKilled) {
-  const json& c = cell("exceeds");
+TEST(SmokeMatrix, ExceedingWorkloadHasItsChildrenOomKilled) {
+  const MatrixRun& run = smoke_run();
+  const json& c = cell(run, "exceeds");
   EXPECT_EQ(c.at("outcome"), "oom-killed");
   ASSERT_FALSE(c.at("victims").empty());
   for (const json& v : c.at("victims")) {
@@ -89,33 +101,31 @@ TEST_F(SmokeMatrix, ExceedingWorkloadHasItsChildrenOomKilled) {
   EXPECT_EQ(std::count(c.at("flags").begin(), c.at("flags").end(), "wrong-victim"), 0);
   EXPECT_GT(c.at("agent").at("killed").get<int>(), 0);
   EXPECT_FALSE(c.at("oom_scores").empty()) << "the agent reports oom_score under pressure";
-  const std::string console = slurp(run_->dir / c.at("evidence").get<std::string>() / "console.log");
+  const std::string console = slurp(run.dir / c.at("evidence").get<std::string>() / "console.log");
   EXPECT_NE(console.find("Killed process"), std::string::npos);
 }
 
-TEST_F(SmokeMatrix, KillerDisabledContainerHangsWhileGuestLives) {
-  const json& c = cell("exceeds-killer-off");
+TEST(SmokeMatrix, KillerDisabledContainerHangsWhileGuestLives) {
+  const MatrixRun& run = smoke_run();
+  const json& c = cell(run, "exceeds-killer-off");
   EXPECT_EQ(c.at("outcome"), "container-hang");
   EXPECT_TRUE(c.at("victims").empty());
   EXPECT_EQ(c.at("agent").at("under_oom"), 1);
-  const fs::path evidence = run_->dir / c.at("evidence").get<std::string>();
+  const fs::path evidence = run.dir / c.at("evidence").get<std::string>();
   // Evidence collected before the VM stopped: the agent's sysrq w dump.
   EXPECT_NE(slurp(evidence / "console.log").find("Show Blocked State"), std::string::npos);
   EXPECT_NE(slurp(evidence / "agent.log").find("sysrq-done"), std::string::npos);
 }
 
-class FaultMatrix : public SmokeMatrix {
- protected:
-  static void SetUpTestSuite() { run_ = new Run(run_kmatrix(KMATRIX_SOURCE_DIR "/tests/data/vm/faults.toml", "faults")); }
-};
-
-TEST_F(FaultMatrix, FrozenVmIsAGuestHang) {
-  EXPECT_EQ(run_->exit_code, 0);
-  EXPECT_EQ(cell("frozen").at("outcome"), "guest-hang");
+TEST(FaultMatrix, FrozenVmIsAGuestHang) {
+  const MatrixRun& run = faults_run();
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_EQ(cell(run, "frozen").at("outcome"), "guest-hang");
 }
 
-TEST_F(FaultMatrix, PanicOnOomIsAPanic) {
-  const json& c = cell("global-oom-panic");
+TEST(FaultMatrix, PanicOnOomIsAPanic) {
+  const MatrixRun& run = faults_run();
+  const json& c = cell(run, "global-oom-panic");
   EXPECT_EQ(c.at("outcome"), "panic");
   EXPECT_NE(c.at("detail").get<std::string>().find("Out of memory"), std::string::npos);
 }

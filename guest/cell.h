@@ -1,0 +1,35 @@
+/* One cell's parameters, as the harness sends them in a `cell` line. */
+#ifndef KMATRIX_GUEST_CELL_H
+#define KMATRIX_GUEST_CELL_H
+
+#include <stdint.h>
+
+#include "channel.h"
+
+#define KM_MAX_MODULES 16
+#define KM_MAX_SYSCTLS 32
+
+struct km_cell {
+    uint64_t procs, size, hold_ms, uid;
+    int cgroup_v2;
+    uint64_t limit, memsw; /* memsw 0: same as limit */
+    int oom_kill_disable;
+    int pidns;
+    uint64_t swap;
+    char swap_dev[64];
+    int nmodules;
+    struct {
+        char file[64];
+        char params[256];
+    } modules[KM_MAX_MODULES];
+    int nsysctls;
+    struct {
+        char name[128];
+        char value[64];
+    } sysctls[KM_MAX_SYSCTLS];
+};
+
+/* Fills cell from msg. Returns 0, or -1 with a reason in why. */
+int km_cell_parse(const struct km_msg *msg, struct km_cell *cell, char *why, unsigned why_size);
+
+#endif

@@ -1,0 +1,233 @@
+/* kmatrix guest agent: PID 1 of the cell's initramfs. It says `ready` on its
+ * own serial port, receives the cell, builds the container, runs the
+ * workload and reports until the harness stops the VM. It never exits: the
+ * kernel panics when PID 1 does. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cell.h"
+#include "channel.h"
+#include "container.h"
+#include "counters.h"
+#include "memcg.h"
+#include "report.h"
+#include "swap.h"
+#include "system.h"
+#include "util.h"
+
+#define AGENT_TTY "/dev/ttyS1"
+#define HEARTBEAT_MS 1000
+#define SCORES_EVERY_MS 5000
+#define SCORES_ROUNDS 5
+
+static struct km_cell cell;
+static struct km_counters *counters;
+static pid_t ctinit_pid = -1;
+static int ctinit_dead, ctinit_status;
+static int started_sent, done_sent;
+static int64_t last_failcnt;
+static uint64_t last_scores_ms;
+static int score_rounds;
+
+static void send_ready(void)
+{
+    struct utsname u;
+    struct km_line line;
+    uname(&u);
+    km_line_begin(&line, KM_MSG_READY);
+    km_line_add_i64(&line, "proto", KM_PROTOCOL_VERSION);
+    km_line_add(&line, "kernel", u.release);
+    km_line_add(&line, "cgroup", km_memcg_support());
+    km_line_send(&line);
+}
+
+static int fail(const char *what, const char *detail)
+{
+    char full[128];
+    int err = errno;
+    snprintf(full, sizeof full, "%s%s%s", what, *detail ? ":" : "", detail);
+    km_send_error(full, err, strerror(err));
+    return -1;
+}
+
+/* Everything the cell asks for, up to a running container. */
+static int start_cell(void)
+{
+    const char *step = "";
+    int i;
+    for (i = 0; i < cell.nmodules; i++)
+        if (km_load_module(cell.modules[i].file, cell.modules[i].params) != 0)
+            return fail("module", cell.modules[i].file);
+    for (i = 0; i < cell.nsysctls; i++)
+        if (km_set_sysctl(cell.sysctls[i].name, cell.sysctls[i].value) != 0)
+            return fail("sysctl", cell.sysctls[i].name);
+    if (cell.swap > 0 && km_swap_enable(cell.swap_dev, cell.swap, &step) != 0)
+        return fail("swap", step);
+    if (km_memcg_setup(&cell, &step) != 0)
+        return fail("memcg", step);
+    if (!(counters = km_counters_create()))
+        return fail("counters", "");
+    ctinit_pid = km_container_start(&cell, counters, &step);
+    if (ctinit_pid < 0)
+        return fail("container", step);
+    return 0;
+}
+
+static void on_cell(const struct km_msg *msg)
+{
+    char why[128];
+    struct km_line line;
+    if (counters)
+        return km_send_error("cell", EALREADY, "this guest already ran a cell");
+    if (km_cell_parse(msg, &cell, why, sizeof why) != 0)
+        return km_send_error("cell", EINVAL, why);
+    km_line_begin(&line, KM_MSG_CELL_OK);
+    km_line_send(&line);
+    start_cell();
+}
+
+static void on_sysrq(const struct km_msg *msg)
+{
+    const char *keys = km_msg_get(msg, "keys");
+    struct km_line line;
+    char key[2] = {0, 0};
+    for (; keys && *keys; keys++) {
+        key[0] = *keys;
+        if (km_write_file("/proc/sysrq-trigger", key) != 0)
+            fail("sysrq", key);
+    }
+    km_line_begin(&line, KM_MSG_SYSRQ_DONE);
+    km_line_send(&line);
+}
+
+/* As PID 1 the agent adopts every orphan. Each is named before it is
+ * reaped (WNOWAIT), so that the workload's processes are counted whoever
+ * their parent was when they died. */
+static void reap(void)
+{
+    siginfo_t info;
+    char comm[32];
+    int status;
+    for (;;) {
+        memset(&info, 0, sizeof info);
+        if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid == 0)
+            return;
+        if (km_read_comm(info.si_pid, comm, sizeof comm) != 0)
+            comm[0] = '\0';
+        if (waitpid(info.si_pid, &status, WNOHANG) <= 0)
+            return;
+        if (info.si_pid == ctinit_pid) {
+            ctinit_dead = 1;
+            ctinit_status = status;
+            /* With its own PID namespace the container died with its init:
+             * the kernel killed what was left, and nobody here saw it. */
+            if (cell.pidns)
+                counters->killed += counters->started - counters->finished - counters->killed;
+        } else if (counters && strcmp(comm, "wlparent") == 0) {
+            km_counters_parent_ended(counters, status);
+        } else if (counters && strcmp(comm, "wlchild") == 0) {
+            km_counters_child_ended(counters, status);
+        }
+    }
+}
+
+static void check_workload(void)
+{
+    char wlparent[32], ctinit[32];
+    struct km_line line;
+    /* Without a PID namespace the workload outlives a killed ctinit. */
+    int container_gone = ctinit_dead && (cell.pidns || !counters->wlparent_running);
+    int done = counters->wlparent_done || container_gone;
+    if (!started_sent && (counters->wlparent_running || done)) {
+        km_line_begin(&line, KM_MSG_STARTED);
+        km_line_add_i64(&line, "ctinit", ctinit_pid);
+        km_line_send(&line);
+        started_sent = 1;
+    }
+    if (!done || done_sent)
+        return;
+    if (counters->wlparent_done)
+        km_status_string(counters->wlparent_status, wlparent, sizeof wlparent);
+    else
+        snprintf(wlparent, sizeof wlparent, "signal:9"); /* killed with its namespace */
+    if (ctinit_dead)
+        km_status_string(ctinit_status, ctinit, sizeof ctinit);
+    else
+        snprintf(ctinit, sizeof ctinit, "alive");
+    km_line_begin(&line, KM_MSG_DONE);
+    km_line_add(&line, "wlparent", wlparent);
+    km_line_add(&line, "ctinit", ctinit);
+    km_add_counters(&line, counters);
+    km_line_send(&line);
+    done_sent = 1;
+}
+
+/* Scores are wanted under pressure: when the container keeps hitting its
+ * limit, a few rounds, some seconds apart. */
+static void maybe_report_scores(uint64_t now)
+{
+    struct km_memcg_stats stats;
+    int pressure;
+    if (!counters || done_sent || score_rounds >= SCORES_ROUNDS || now - last_scores_ms < SCORES_EVERY_MS)
+        return;
+    km_memcg_read(&stats);
+    pressure = stats.failcnt > last_failcnt || stats.under_oom > 0;
+    last_failcnt = stats.failcnt;
+    if (!pressure)
+        return;
+    km_report_scores();
+    last_scores_ms = now;
+    score_rounds++;
+}
+
+static void dispatch(const struct km_msg *msg)
+{
+    if (strcmp(msg->type, KM_MSG_CELL) == 0)
+        on_cell(msg);
+    else if (strcmp(msg->type, KM_MSG_SYSRQ) == 0)
+        on_sysrq(msg);
+    else
+        km_send_error("message", EINVAL, msg->type);
+}
+
+int main(void)
+{
+    struct pollfd pfd;
+    struct km_msg msg;
+    uint64_t next_heartbeat;
+
+    km_mount_basics();
+    if (km_set_oom_protection(1) != 0)
+        km_warn("cannot protect myself from the OOM killer: %s", strerror(errno));
+    km_write_file("/proc/sys/kernel/sysrq", "1");
+    while (km_channel_open(AGENT_TTY) != 0) {
+        km_warn("%s: %s", AGENT_TTY, strerror(errno));
+        km_sleep_ms(1000);
+    }
+    send_ready();
+    next_heartbeat = km_now_ms() + HEARTBEAT_MS;
+    pfd.fd = km_channel_fd();
+    pfd.events = POLLIN;
+    for (;;) {
+        uint64_t now;
+        if (poll(&pfd, 1, 200) > 0 && km_channel_read() != 0)
+            km_warn("reading %s: %s", AGENT_TTY, strerror(errno));
+        while (km_channel_next(&msg))
+            dispatch(&msg);
+        reap();
+        if (counters && ctinit_pid > 0)
+            check_workload();
+        now = km_now_ms();
+        if (now >= next_heartbeat) {
+            km_report_heartbeat(counters);
+            maybe_report_scores(now);
+            next_heartbeat = now + HEARTBEAT_MS;
+        }
+    }
+}

@@ -1,0 +1,13 @@
+/* A real swap device for the guest: the header written by the agent itself
+ * (there is no mkswap in the initramfs), then swapon(). */
+#ifndef KMATRIX_GUEST_SWAP_H
+#define KMATRIX_GUEST_SWAP_H
+
+#include <stdint.h>
+
+/* Waits for dev to appear (a module just created it), writes a version-1
+ * swap header for size bytes and enables it. Returns 0 or -1 with errno;
+ * *step names what failed. */
+int km_swap_enable(const char *dev, uint64_t size, const char **step);
+
+#endif

@@ -1,0 +1,594 @@
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "matrix/cell.h"
+#include "matrix/matrix_file.h"
+#include "util/error.h"
+#include "util/sha256.h"
+
+namespace fs = std::filesystem;
+
+namespace kmx::matrix {
+namespace {
+
+const fs::path kData = KMATRIX_TEST_DATA;
+
+// Matrix files written into a fresh directory per test, removed afterwards.
+class MatrixFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           fmt::format("kmx-matrix-{}-{}", ::testing::UnitTest::GetInstance()->current_test_info()->name(), ::getpid());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path write(const std::string& text, const std::string& name = "m.toml") {
+    const fs::path path = dir_ / name;
+    std::ofstream(path) << text;
+    return path;
+  }
+  Matrix load(const std::string& text) { return load_matrix(write(text)); }
+  std::vector<std::string> ids(const std::string& text) {
+    std::vector<std::string> out;
+    for (const Cell& c : load(text).cells) out.push_back(cell_id(c));
+    return out;
+  }
+  std::vector<std::string> names(const std::string& text) {
+    std::vector<std::string> out;
+    for (const Cell& c : load(text).cells) out.push_back(c.name);
+    return out;
+  }
+  // The UsageError message for a matrix that must not load.
+  std::string error(const std::string& text) {
+    try {
+      load(text);
+    } catch (const UsageError& e) {
+      return e.what();
+    }
+    ADD_FAILURE() << "loaded without error:\n" << text;
+    return "";
+  }
+
+  fs::path dir_;
+};
+
+// --- the matrix files of the tree ---------------------------------------
+
+TEST_F(MatrixFile, SmokeMatrix) {
+  const fs::path path = kData / ".." / ".." / "matrix" / "smoke.toml";
+  const Matrix m = load_matrix(path);
+  EXPECT_EQ(m.file, path);
+  EXPECT_EQ(m.sha256, util::sha256_file(path));
+  ASSERT_EQ(m.cells.size(), 3u);
+
+  const Cell& fits = m.cells[0];
+  EXPECT_EQ(fits.name, "fits");
+  EXPECT_EQ(fits.expect, "completed");
+  EXPECT_EQ(fits.run.kernel, "debian:bookworm");
+  EXPECT_EQ(fits.run.guest_memory, 512u << 20);
+  EXPECT_EQ(fits.run.cpus, 2);
+  EXPECT_EQ(fits.run.boot_timeout_ms, 180'000u);
+  EXPECT_EQ(fits.run.heartbeat_timeout_ms, 15'000u);
+  EXPECT_EQ(fits.run.workload_timeout_ms, 60'000u);
+  EXPECT_EQ(fits.container.cgroup, "v1");
+  EXPECT_EQ(fits.container.limit, 96u << 20);
+  EXPECT_EQ(fits.container.memsw_limit, 128u << 20);
+  EXPECT_TRUE(fits.container.pid_namespace);
+  EXPECT_FALSE(fits.container.oom_kill_disable);
+  EXPECT_EQ(fits.workload.uid, 1000);
+  EXPECT_EQ(fits.workload.hold_ms, 3'000u);
+  EXPECT_EQ(fits.workload.procs, 8);
+  EXPECT_EQ(fits.workload.size, 4u << 20);
+  EXPECT_EQ(fits.guest.swap, 64u << 20);
+
+  EXPECT_EQ(m.cells[1].name, "exceeds");
+  EXPECT_EQ(m.cells[1].expect, "oom-killed");
+  EXPECT_EQ(m.cells[1].workload.procs, 40);
+  EXPECT_EQ(m.cells[1].workload.size, 8u << 20);
+  EXPECT_FALSE(m.cells[1].container.oom_kill_disable);
+
+  EXPECT_EQ(m.cells[2].name, "exceeds-killer-off");
+  EXPECT_EQ(m.cells[2].expect, "container-hang");
+  EXPECT_TRUE(m.cells[2].container.oom_kill_disable);
+  EXPECT_EQ(m.cells[2].workload.procs, 40);
+}
+
+TEST_F(MatrixFile, FaultsMatrix) {
+  const Matrix m = load_matrix(kData / "vm" / "faults.toml");
+  ASSERT_EQ(m.cells.size(), 2u);
+
+  const Cell& frozen = m.cells[0];
+  EXPECT_EQ(frozen.name, "frozen");
+  EXPECT_EQ(frozen.expect, "guest-hang");
+  EXPECT_EQ(frozen.run.guest_memory, 256u << 20);
+  EXPECT_EQ(frozen.run.heartbeat_timeout_ms, 10'000u);
+  EXPECT_EQ(frozen.run.workload_timeout_ms, 90'000u);
+  EXPECT_EQ(frozen.workload.hold_ms, 60'000u);
+  EXPECT_EQ(frozen.fault.freeze_vm_after_ms, 3'000u);
+  EXPECT_TRUE(frozen.guest.sysctl.empty());
+
+  const Cell& panic = m.cells[1];
+  EXPECT_EQ(panic.name, "global-oom-panic");
+  EXPECT_EQ(panic.expect, "panic");
+  EXPECT_EQ(panic.container.limit, 256u << 20);
+  EXPECT_EQ(panic.container.memsw_limit, 0u);
+  EXPECT_EQ(panic.workload.procs, 24);
+  EXPECT_EQ(panic.workload.size, 16u << 20);
+  EXPECT_EQ(panic.fault.freeze_vm_after_ms, 0u);
+  EXPECT_EQ(panic.guest.sysctl, (std::map<std::string, std::string>{{"vm.panic_on_oom", "1"}}));
+}
+
+// --- cell IDs -----------------------------------------------------------
+
+TEST(CellId, SixteenLowercaseHexDigits) {
+  EXPECT_TRUE(std::regex_match(cell_id(Cell{}), std::regex("[0-9a-f]{16}")));
+}
+
+// Pinned: a change here renames every recorded cell, so it must be deliberate.
+TEST(CellId, DefaultCellIsPinned) {
+  EXPECT_EQ(parameters_json(Cell{}).dump(),
+            R"({"container":{"cgroup":"v1","limit":134217728,"memsw_limit":0,"oom_kill_disable":false,)"
+            R"("pid_namespace":true},"fault":{"freeze_vm_after_ms":0},"guest":{"cmdline":"","swap":0,"sysctl":{}},)"
+            R"("run":{"boot_timeout_ms":180000,"cpus":2,"guest_memory":536870912,"heartbeat_timeout_ms":15000,)"
+            R"("kernel":"debian:bookworm","modules_dir":"","workload_timeout_ms":120000},)"
+            R"("workload":{"hold_ms":2000,"procs":8,"size":4194304,"uid":1000}})");
+  EXPECT_EQ(cell_id(Cell{}), util::sha256_hex(parameters_json(Cell{}).dump()).substr(0, 16));
+}
+
+TEST(CellId, AccelNameAndExpectDoNotChangeIt) {
+  Cell a;
+  Cell b;
+  b.run.accel = "kvm";
+  b.name = "other";
+  b.expect = "panic";
+  EXPECT_EQ(cell_id(a), cell_id(b));
+  EXPECT_FALSE(parameters_json(a)["run"].contains("accel"));
+}
+
+TEST(CellId, EveryParameterChangesIt) {
+  const std::vector<std::function<void(Cell&)>> changes = {
+      [](Cell& c) { c.run.kernel = "debian:trixie"; },
+      [](Cell& c) { c.run.modules_dir = "/lib/modules/6.1.0"; },
+      [](Cell& c) { c.run.guest_memory = 1ull << 30; },
+      [](Cell& c) { c.run.cpus = 4; },
+      [](Cell& c) { c.run.boot_timeout_ms = 60'000; },
+      [](Cell& c) { c.run.heartbeat_timeout_ms = 5'000; },
+      [](Cell& c) { c.run.workload_timeout_ms = 60'000; },
+      [](Cell& c) { c.container.cgroup = "v2"; },
+      [](Cell& c) { c.container.limit = 64ull << 20; },
+      [](Cell& c) { c.container.memsw_limit = 256ull << 20; },
+      [](Cell& c) { c.container.oom_kill_disable = true; },
+      [](Cell& c) { c.container.pid_namespace = false; },
+      [](Cell& c) { c.workload.procs = 40; },
+      [](Cell& c) { c.workload.size = 8ull << 20; },
+      [](Cell& c) { c.workload.hold_ms = 3'000; },
+      [](Cell& c) { c.workload.uid = 0; },
+      [](Cell& c) { c.guest.swap = 64ull << 20; },
+      [](Cell& c) { c.guest.sysctl["vm.panic_on_oom"] = "1"; },
+      [](Cell& c) { c.guest.sysctl["vm.panic_on_oom"] = "2"; },
+      [](Cell& c) { c.guest.cmdline = "quiet"; },
+      [](Cell& c) { c.fault.freeze_vm_after_ms = 3'000; },
+  };
+  std::set<std::string> seen = {cell_id(Cell{})};
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    Cell c;
+    changes[i](c);
+    EXPECT_TRUE(seen.insert(cell_id(c)).second) << "change #" << i << " did not change the ID";
+  }
+}
+
+TEST_F(MatrixFile, IdDoesNotDependOnUnits) {
+  const auto id = [&](const std::string& size, const std::string& hold, const std::string& limit) {
+    return ids(fmt::format("[[cell]]\n[cell.workload]\nsize = {}\nhold = {}\n[cell.container]\nlimit = {}\n", size,
+                           hold, limit))
+        .at(0);
+  };
+  const std::string reference = id(R"("8M")", R"("2m")", R"("128M")");
+  EXPECT_EQ(id("8388608", R"("120s")", R"("131072K")"), reference);
+  EXPECT_EQ(id(R"("8MiB")", R"("120000ms")", "134217728"), reference);
+  EXPECT_EQ(id(R"("8192k")", R"("2m")", R"("128mb")"), reference);
+}
+
+TEST_F(MatrixFile, IdDoesNotDependOnKeyOrderOrPlace) {
+  const std::string a = ids(R"(
+[[cell]]
+[cell.workload]
+procs = 40
+size = "8M"
+[cell.container]
+limit = "96M"
+cgroup = "v2"
+[cell.guest.sysctl]
+"vm.panic_on_oom" = 1
+"vm.overcommit_memory" = 2
+)").at(0);
+  const std::string b = ids(R"(
+[[cell]]
+[cell.container]
+cgroup = "v2"
+limit = "96M"
+[cell.guest.sysctl]
+"vm.overcommit_memory" = "2"
+"vm.panic_on_oom" = "1"
+[cell.workload]
+size = "8M"
+procs = 40
+)").at(0);
+  const std::string c = ids(R"(
+[guest.sysctl]
+"vm.overcommit_memory" = 2
+[container]
+cgroup = "v2"
+[workload]
+size = 8388608
+
+[[cell]]
+name = "named"
+[cell.container]
+limit = "96M"
+[cell.workload]
+procs = 40
+[cell.guest.sysctl]
+"vm.panic_on_oom" = 1
+)").at(0);
+  const std::string d = ids(R"(
+[workload]
+procs = 40
+size = "8M"
+[container]
+limit = "96M"
+cgroup = "v2"
+[guest.sysctl]
+"vm.panic_on_oom" = 1
+"vm.overcommit_memory" = 2
+
+[axes]
+kernel = ["debian:bookworm"]
+)").at(0);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a, c);
+  EXPECT_EQ(a, d);
+}
+
+TEST_F(MatrixFile, AccelDoesNotChangeTheId) {
+  const auto cells = load("[[cell]]\nname = \"plain\"\n").cells;
+  const auto kvm = load("[run]\naccel = \"kvm\"\n[[cell]]\nname = \"plain\"\n").cells;
+  EXPECT_EQ(kvm.at(0).run.accel, "kvm");
+  EXPECT_EQ(cell_id(cells.at(0)), cell_id(kvm.at(0)));
+}
+
+TEST_F(MatrixFile, FileHashIsOfTheBytes) {
+  const std::string text = "[[cell]]\nname = \"a\"\n";
+  EXPECT_EQ(load(text).sha256, util::sha256_hex(text));
+}
+
+// --- values -----------------------------------------------------------------
+
+TEST_F(MatrixFile, DefaultsFromCellH) {
+  const Cell c = load("[[cell]]\n").cells.at(0);
+  const Cell d;
+  EXPECT_EQ(cell_id(c), cell_id(d));
+  EXPECT_EQ(c.run.kernel, "debian:bookworm");
+  EXPECT_EQ(c.run.accel, "auto");
+  EXPECT_EQ(c.expect, "");
+}
+
+TEST_F(MatrixFile, EveryKey) {
+  const Cell c = load(R"(
+[run]
+kernel = "/boot/vmlinuz-6.1"
+modules = "/lib/modules/6.1.0"
+accel = "tcg"
+guest_memory = "1G"
+cpus = 4
+boot_timeout = "3m"
+heartbeat_timeout = "20s"
+workload_timeout = "1h"
+[container]
+cgroup = "v2"
+limit = "256M"
+memsw_limit = "512M"
+oom_kill_disable = true
+pid_namespace = false
+[workload]
+procs = 16
+size = "32M"
+hold = "1500ms"
+user = 4242
+[guest]
+swap = "128M"
+cmdline = "loglevel=7"
+[guest.sysctl]
+"vm.panic_on_oom" = true
+"vm.overcommit_memory" = 2
+"kernel.core_pattern" = "|/bin/false"
+[fault]
+freeze_vm_after = "5s"
+
+[[cell]]
+name = "all"
+expect = "boot-failure"
+)").cells.at(0);
+  EXPECT_EQ(c.name, "all");
+  EXPECT_EQ(c.expect, "boot-failure");
+  EXPECT_EQ(c.run.kernel, "/boot/vmlinuz-6.1");
+  EXPECT_EQ(c.run.modules_dir, "/lib/modules/6.1.0");
+  EXPECT_EQ(c.run.accel, "tcg");
+  EXPECT_EQ(c.run.guest_memory, 1ull << 30);
+  EXPECT_EQ(c.run.cpus, 4);
+  EXPECT_EQ(c.run.boot_timeout_ms, 180'000u);
+  EXPECT_EQ(c.run.heartbeat_timeout_ms, 20'000u);
+  EXPECT_EQ(c.run.workload_timeout_ms, 3'600'000u);
+  EXPECT_EQ(c.container.cgroup, "v2");
+  EXPECT_EQ(c.container.limit, 256u << 20);
+  EXPECT_EQ(c.container.memsw_limit, 512u << 20);
+  EXPECT_TRUE(c.container.oom_kill_disable);
+  EXPECT_FALSE(c.container.pid_namespace);
+  EXPECT_EQ(c.workload.procs, 16);
+  EXPECT_EQ(c.workload.size, 32u << 20);
+  EXPECT_EQ(c.workload.hold_ms, 1'500u);
+  EXPECT_EQ(c.workload.uid, 4242);
+  EXPECT_EQ(c.guest.swap, 128u << 20);
+  EXPECT_EQ(c.guest.cmdline, "loglevel=7");
+  EXPECT_EQ(c.guest.sysctl, (std::map<std::string, std::string>{{"kernel.core_pattern", "|/bin/false"},
+                                                                {"vm.overcommit_memory", "2"},
+                                                                {"vm.panic_on_oom", "1"}}));
+  EXPECT_EQ(c.fault.freeze_vm_after_ms, 5'000u);
+}
+
+TEST_F(MatrixFile, UserNames) {
+  const auto cells = load(R"(
+[[cell]]
+[cell.workload]
+user = "root"
+[[cell]]
+[cell.workload]
+user = "nonroot"
+[[cell]]
+[cell.workload]
+user = 0
+procs = 2
+)").cells;
+  EXPECT_EQ(cells.at(0).workload.uid, 0);
+  EXPECT_EQ(cells.at(1).workload.uid, 1000);
+  EXPECT_EQ(cells.at(2).workload.uid, 0);
+}
+
+TEST_F(MatrixFile, CellOverridesDefaultsAndMergesSysctls) {
+  const auto cells = load(R"(
+[workload]
+procs = 8
+[guest.sysctl]
+"vm.panic_on_oom" = 0
+"vm.overcommit_memory" = 1
+
+[[cell]]
+name = "plain"
+
+[[cell]]
+name = "override"
+[cell.workload]
+procs = 40
+[cell.guest.sysctl]
+"vm.panic_on_oom" = 2
+"vm.swappiness" = 100
+)").cells;
+  ASSERT_EQ(cells.size(), 2u);
+  EXPECT_EQ(cells[0].workload.procs, 8);
+  EXPECT_EQ(cells[0].guest.sysctl,
+            (std::map<std::string, std::string>{{"vm.overcommit_memory", "1"}, {"vm.panic_on_oom", "0"}}));
+  EXPECT_EQ(cells[1].workload.procs, 40);
+  EXPECT_EQ(cells[1].guest.sysctl,
+            (std::map<std::string, std::string>{
+                {"vm.overcommit_memory", "1"}, {"vm.panic_on_oom", "2"}, {"vm.swappiness", "100"}}));
+}
+
+TEST_F(MatrixFile, LimitEqualToGuestMemoryAndZeroesAreAllowed) {
+  const Cell c = load(R"(
+[run]
+guest_memory = "256M"
+[container]
+limit = "256M"
+memsw_limit = "256M"
+[workload]
+hold = "0s"
+[guest]
+swap = 0
+[fault]
+freeze_vm_after = "0s"
+[[cell]]
+)").cells.at(0);
+  EXPECT_EQ(c.container.limit, c.run.guest_memory);
+  EXPECT_EQ(c.workload.hold_ms, 0u);
+}
+
+// --- names ----------------------------------------------------------------
+
+TEST_F(MatrixFile, DefaultNames) {
+  EXPECT_EQ(names(R"(
+[workload]
+user = "nonroot"
+
+[[cell]]
+[cell.workload]
+procs = 40
+size = "8M"
+
+[[cell]]
+[cell.workload]
+procs = 40
+size = "8M"
+user = "root"
+[cell.container]
+oom_kill_disable = true
+cgroup = "v2"
+limit = "64M"
+[cell.guest.sysctl]
+"vm.panic_on_oom" = 1
+
+[[cell]]
+[cell.workload]
+user = 4242
+hold = "90s"
+)"),
+            (std::vector<std::string>{"nonroot-40x8M",
+                                      "root-40x8M-oom_kill_disable=true-cgroup=v2-limit64M-vm.panic_on_oom=1",
+                                      "uid4242-8x4M-hold90s"}));
+}
+
+// --- axes -----------------------------------------------------------------
+
+TEST_F(MatrixFile, AxesMultiplyEachCell) {
+  const Matrix m = load(R"(
+[[cell]]
+name = "fits"
+expect = "completed"
+
+[[cell]]
+name = "tight"
+[cell.container]
+limit = "32M"
+
+[axes]
+"workload.procs" = [8, 40]
+"container.cgroup" = ["v1", "v2"]
+"workload.size" = ["4M", 16777216, "64M"]
+)");
+  ASSERT_EQ(m.cells.size(), 2u * 2 * 2 * 3);
+  // The first axis varies slowest, in the order of the file.
+  EXPECT_EQ(m.cells[0].name, "fits-procs8-cgroup=v1-size4M");
+  EXPECT_EQ(m.cells[1].name, "fits-procs8-cgroup=v1-size16M");
+  EXPECT_EQ(m.cells[2].name, "fits-procs8-cgroup=v1-size64M");
+  EXPECT_EQ(m.cells[3].name, "fits-procs8-cgroup=v2-size4M");
+  EXPECT_EQ(m.cells[11].name, "fits-procs40-cgroup=v2-size64M");
+  EXPECT_EQ(m.cells[12].name, "tight-procs8-cgroup=v1-size4M");
+  EXPECT_EQ(m.cells[11].workload.procs, 40);
+  EXPECT_EQ(m.cells[11].container.cgroup, "v2");
+  EXPECT_EQ(m.cells[11].workload.size, 64u << 20);
+  EXPECT_EQ(m.cells[11].expect, "completed");
+  EXPECT_EQ(m.cells[12].container.limit, 32u << 20);
+  std::set<std::string> distinct;
+  for (const Cell& c : m.cells) distinct.insert(cell_id(c));
+  EXPECT_EQ(distinct.size(), m.cells.size());
+}
+
+TEST_F(MatrixFile, AxesOverTheDefaultsWithoutCells) {
+  EXPECT_EQ(names(R"(
+[workload]
+user = "root"
+[axes]
+"workload.procs" = [8, 40]
+kernel = ["debian:bookworm", "debian:trixie"]
+)"),
+            (std::vector<std::string>{"root-8x4M-kernel=debian:bookworm", "root-8x4M-kernel=debian:trixie",
+                                      "root-40x4M-kernel=debian:bookworm", "root-40x4M-kernel=debian:trixie"}));
+}
+
+TEST_F(MatrixFile, AxesOverrideTheCellAndReachSysctls) {
+  const auto cells = load(R"(
+[[cell]]
+name = "oom"
+[cell.workload]
+procs = 99
+[cell.guest.sysctl]
+"vm.panic_on_oom" = 0
+"vm.swappiness" = 60
+
+[axes]
+"workload.procs" = [1]
+"guest.sysctl.vm.panic_on_oom" = [0, 1, 2]
+)").cells;
+  ASSERT_EQ(cells.size(), 3u);
+  EXPECT_EQ(cells[2].name, "oom-procs1-vm.panic_on_oom=2");
+  EXPECT_EQ(cells[2].workload.procs, 1);
+  EXPECT_EQ(cells[2].guest.sysctl,
+            (std::map<std::string, std::string>{{"vm.panic_on_oom", "2"}, {"vm.swappiness", "60"}}));
+}
+
+// --- errors ---------------------------------------------------------------
+
+struct BadCase {
+  std::string toml;
+  int line;
+  int column;
+  std::string words;
+};
+
+TEST_F(MatrixFile, ErrorsNamePlaceAndProblem) {
+  const std::vector<BadCase> cases = {
+      {"[workload]\nprocs = 8\nsiz = \"4M\"\n[[cell]]\n", 3, 1,
+       "unknown key 'siz' in [workload]: did you mean 'size'?"},
+      {"[[cell]]\n[cell.run]\ncpus = \"2\"\n", 3, 8, "cell.run.cpus: expected an integer, got a string"},
+      {"[[cell]]\n[cell.workload]\nsize = \"12Q\"\n", 3, 8, "\"12Q\" is not a size"},
+      {"[run]\nworkload_timeout = 90\n[[cell]]\n", 2, 20, "a duration needs a unit, e.g. \"90s\""},
+      {"[run]\nguest_memory = \"64M\"\n[[cell]]\n", 2, 16, "container.limit 128M is larger than run.guest_memory 64M"},
+      {"[[cell]]\n[cell.container]\nlimit = \"96M\"\nmemsw_limit = \"64M\"\n", 4, 15, "is less than container.limit"},
+      {"[run]\ncpus = 2\n", 1, 1, "no cells"},
+      {"[[cell]]\nname = \"a\"\n\n[[cell]]\nname = \"a\"\n[cell.workload]\nprocs = 1\n", 4, 1,
+       "two cells are named 'a' (lines 1 and 4)"},
+      {"[[cell]]\nname = \"a\"\n\n[[cell]]\nname = \"b\"\n", 4, 1, "cells 'a' (line 1) and 'b' (line 4) have the same"},
+      {"[axes]\n\"workload.procs\" = []\n", 2, 20, "at least one value"},
+      {"[[cell]]\nname = \"a\"\n[cell.run]\nkernel = \n", 4, 10, "expected value"},
+  };
+  for (const BadCase& c : cases) {
+    const std::string message = error(c.toml);
+    const std::string prefix = fmt::format("{}:{}:{}: ", (dir_ / "m.toml").string(), c.line, c.column);
+    EXPECT_EQ(message.substr(0, prefix.size()), prefix) << message;
+    EXPECT_NE(message.find(c.words), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  }
+}
+
+TEST_F(MatrixFile, UnreadableFile) {
+  const fs::path missing = dir_ / "missing.toml";
+  try {
+    load_matrix(missing);
+    FAIL() << "loaded a missing file";
+  } catch (const UsageError& e) {
+    EXPECT_EQ(std::string(e.what()), missing.string() + ": cannot read: No such file or directory");
+  }
+  EXPECT_THROW(load_matrix(dir_), UsageError);
+}
+
+// Each tests/data/matrix/bad/*.toml starts with "# expect: <part of the error>".
+TEST_F(MatrixFile, BadCorpus) {
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(kData / "matrix" / "bad")) {
+    if (entry.path().extension() != ".toml") continue;
+    ++files;
+    std::ifstream in(entry.path());
+    std::string first;
+    std::getline(in, first);
+    const std::string marker = "# expect: ";
+    ASSERT_EQ(first.substr(0, marker.size()), marker) << entry.path();
+    const std::string expected = first.substr(marker.size());
+    try {
+      load_matrix(entry.path());
+      ADD_FAILURE() << entry.path() << " loaded without error";
+    } catch (const UsageError& e) {
+      const std::string message = e.what();
+      const std::string prefix = entry.path().string() + ":";
+      EXPECT_EQ(message.substr(0, prefix.size()), prefix) << message;
+      EXPECT_TRUE(std::regex_match(message.substr(std::min(prefix.size(), message.size())),
+                                   std::regex(R"([0-9]+:[0-9]+: .+)")))
+          << message;
+      EXPECT_NE(message.find(expected), std::string::npos) << entry.path() << "\n  got: " << message;
+    }
+  }
+  EXPECT_GE(files, 40);
+}
+
+}  // namespace
+}  // namespace kmx::matrix
