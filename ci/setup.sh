@@ -18,10 +18,14 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+# The kernel catalog downloads .debs through apt, so it needs package lists
+# even when every build package is already installed.
+if ((${#missing[@]})) || ! compgen -G "/var/lib/apt/lists/*_Packages" >/dev/null; then
+  $sudo apt-get update -q
+fi
 if ((${#missing[@]})); then
   echo "ci/setup.sh: installing ${missing[*]}"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo=sudo
-  $sudo apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi

@@ -112,22 +112,21 @@ int km_container_start(const struct km_cell *cell, struct km_counters *counters,
         errno = saved;
         return -1;
     }
+    /* ctinit waits on the pipe, so it allocates nothing until it is charged
+     * to the container. */
     *step = "attach";
-    if (km_memcg_attach(pid) != 0) {
-        saved = errno;
-        kill(pid, SIGKILL);
-        close(release[1]);
-        errno = saved;
-        return -1;
-    }
+    if (km_memcg_attach(pid) != 0)
+        goto kill_ctinit;
     *step = "release";
-    if (write(release[1], "g", 1) != 1) {
-        saved = errno;
-        kill(pid, SIGKILL);
-        close(release[1]);
-        errno = saved;
-        return -1;
-    }
+    if (write(release[1], "g", 1) != 1)
+        goto kill_ctinit;
     close(release[1]);
     return pid;
+
+kill_ctinit:
+    saved = errno;
+    kill(pid, SIGKILL);
+    close(release[1]);
+    errno = saved;
+    return -1;
 }

@@ -126,7 +126,8 @@ static void reap(void)
             ctinit_dead = 1;
             ctinit_status = status;
             /* With its own PID namespace the container died with its init:
-             * the kernel killed what was left, and nobody here saw it. */
+             * the kernel killed what was left, and nobody here saw it. No
+             * writer is left, so a plain add is safe. */
             if (cell.pidns)
                 counters->killed += counters->started - counters->finished - counters->killed;
         } else if (counters && strcmp(comm, "wlparent") == 0) {

@@ -3,7 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "runner/run.h"
+#include <map>
+
+#include "cli/commands.h"
 #include "util/error.h"
 
 namespace {
@@ -28,15 +30,13 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("kmatrix ") + KMATRIX_VERSION);
   app.require_subcommand(1);
 
-  kmx::runner::RunOptions run;
-  CLI::App* run_cmd = app.add_subcommand("run", "Run every cell of a matrix file and record the verdicts");
-  run_cmd->add_option("matrix", run.matrix_file, "Matrix file (TOML), e.g. matrix/smoke.toml")->required();
-  run_cmd->add_option("--out", run.out_dir, "Output directory (default: results/<UTC time>); must not hold a run already");
-  run_cmd->add_option("--kernel", run.kernel_override, "Kernel for every cell: a catalog name (debian:bookworm) or a bzImage path");
-  run_cmd->add_option("--modules", run.modules_dir, "With --kernel PATH: the kernel's /lib/modules/<release> directory");
-  run_cmd->add_option("--accel", run.accel, "auto (KVM if a probe shows it works, else TCG), kvm or tcg")
-      ->check(CLI::IsMember({"auto", "kvm", "tcg"}));
-  run_cmd->add_option("--cache", run.cache_dir, "Kernel and initramfs cache (default: $XDG_CACHE_HOME/kmatrix)");
+  // One line per subcommand; the parsed one runs below.
+  std::map<const CLI::App*, kmx::cli::Command> commands;
+  const auto add = [&](kmx::cli::Command (*add_command)(CLI::App&)) {
+    kmx::cli::Command run = add_command(app);
+    commands.emplace(app.get_subcommands({}).back(), std::move(run));
+  };
+  add(kmx::cli::add_run_command);
 
   try {
     app.parse(argc, argv);
@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    return kmx::runner::run_matrix(run);
+    return commands.at(app.get_subcommands().front())();
   } catch (const kmx::UsageError& e) {
     fmt::print(stderr, "kmatrix: {}\n", e.what());
     return kmx::kExitUsage;

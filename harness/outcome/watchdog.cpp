@@ -35,7 +35,7 @@ void Watchdog::on_workload_started(Clock::time_point t) {
 
 void Watchdog::on_workload_done(Clock::time_point t) { end(TriggerKind::workload_done, t, ""); }
 
-void Watchdog::on_panic(Clock::time_point t) { end(TriggerKind::panic, t, ""); }
+void Watchdog::on_panic(Clock::time_point t, std::string_view reason) { end(TriggerKind::panic, t, std::string(reason)); }
 
 void Watchdog::on_infra_error(Clock::time_point t, std::string_view msg) {
   end(TriggerKind::infra_error, t, std::string(msg));

@@ -43,7 +43,7 @@ class Watchdog {
   void on_heartbeat(Clock::time_point t);
   void on_workload_started(Clock::time_point t);
   void on_workload_done(Clock::time_point t);
-  void on_panic(Clock::time_point t);
+  void on_panic(Clock::time_point t, std::string_view reason);
   void on_infra_error(Clock::time_point t, std::string_view msg);
 
   // What ended the cell, if anything has by `t`. The first trigger is final:

@@ -90,7 +90,7 @@ class CellSession {
   void on_console_events(const std::vector<console::Event>& events) {
     const auto now = Clock::now();
     for (const console::Event& event : events) {
-      if (event.kind == console::EventKind::panic) watchdog_.on_panic(now);
+      if (event.kind == console::EventKind::panic) watchdog_.on_panic(now, event.detail);
       if (event.kind == console::EventKind::oom_kill) stall_.on_kill(now);
     }
   }

@@ -2,6 +2,8 @@
 // modules with a .modinfo section, scratch directories.
 #pragma once
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <elf.h>
 #include <unistd.h>
 
@@ -86,6 +88,27 @@ inline std::string fake_module(const std::vector<std::string>& modinfo) {
   elf += info + names;
   elf.append(reinterpret_cast<const char*>(sh), sizeof sh);
   return elf;
+}
+
+// `bytes` through one of libarchive's raw compressors, as a distribution's
+// .ko.gz or .ko.xz would be; `add_filter` is archive_write_add_filter_gzip etc.
+inline std::string compress(const std::string& bytes, int (*add_filter)(archive*)) {
+  std::string out(bytes.size() + 4096, '\0');
+  size_t used = 0;
+  archive* a = archive_write_new();
+  archive_write_set_format_raw(a);
+  add_filter(a);
+  archive_write_open_memory(a, out.data(), out.size(), &used);
+  archive_entry* e = archive_entry_new();
+  archive_entry_set_filetype(e, AE_IFREG);
+  archive_entry_set_size(e, static_cast<la_int64_t>(bytes.size()));
+  archive_write_header(a, e);
+  archive_write_data(a, bytes.data(), bytes.size());
+  archive_write_close(a);
+  archive_entry_free(e);
+  archive_write_free(a);
+  out.resize(used);
+  return out;
 }
 
 }  // namespace kmx::image::testing

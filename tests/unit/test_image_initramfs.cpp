@@ -94,21 +94,7 @@ TEST(Initramfs, HoldsTheAgentModulesAndDeviceNodes) {
 TEST(Initramfs, CompressedModulesAreStoredDecompressed) {
   Inputs in;
   const std::string elf = fake_module({"name=zram"});
-  // gzip through libarchive's raw writer, as a distribution's .ko.gz would be.
-  std::string gz(elf.size() + 1024, '\0');
-  size_t used = 0;
-  archive* a = archive_write_new();
-  archive_write_set_format_raw(a);
-  archive_write_add_filter_gzip(a);
-  archive_write_open_memory(a, gz.data(), gz.size(), &used);
-  archive_entry* e = archive_entry_new();
-  archive_entry_set_filetype(e, AE_IFREG);
-  archive_write_header(a, e);
-  archive_write_data(a, elf.data(), elf.size());
-  archive_write_close(a);
-  archive_entry_free(e);
-  archive_write_free(a);
-  gz.resize(used);
+  const std::string gz = testing::compress(elf, archive_write_add_filter_gzip);
   write_file(in.scratch / "mods/zram.ko.gz", gz);
   in.spec.modules.push_back({"zram", in.scratch / "mods/zram.ko.gz"});
 

@@ -17,24 +17,7 @@ using testing::ScratchDir;
 using testing::write_file;
 
 // xz-compressed bytes, as distributions ship .ko.xz.
-std::string xz(const std::string& bytes) {
-  std::string out(bytes.size() + 4096, '\0');
-  size_t used = 0;
-  archive* a = archive_write_new();
-  archive_write_set_format_raw(a);
-  archive_write_add_filter_xz(a);
-  archive_write_open_memory(a, out.data(), out.size(), &used);
-  archive_entry* e = archive_entry_new();
-  archive_entry_set_filetype(e, AE_IFREG);
-  archive_entry_set_size(e, static_cast<la_int64_t>(bytes.size()));
-  archive_write_header(a, e);
-  archive_write_data(a, bytes.data(), bytes.size());
-  archive_write_close(a);
-  archive_entry_free(e);
-  archive_write_free(a);
-  out.resize(used);
-  return out;
-}
+std::string xz(const std::string& bytes) { return testing::compress(bytes, archive_write_add_filter_xz); }
 
 std::vector<std::string> names(const std::vector<Module>& modules) {
   std::vector<std::string> n;

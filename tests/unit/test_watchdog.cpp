@@ -83,9 +83,10 @@ TEST(Watchdog, WorkloadDone) {
 
 TEST(Watchdog, PanicAndInfraErrorEndTheCellAtOnce) {
   Watchdog a = make();
-  a.on_panic(at(1'000));
+  a.on_panic(at(1'000), "Out of memory: system-wide panic_on_oom is enabled");
   ASSERT_TRUE(a.check(at(1'000)));
   EXPECT_EQ(a.check(at(1'000))->kind, TriggerKind::panic);
+  EXPECT_EQ(a.check(at(1'000))->detail, "Out of memory: system-wide panic_on_oom is enabled");
 
   Watchdog b = make();
   b.on_infra_error(at(2'000), "qemu exited: status 1");
@@ -100,7 +101,7 @@ TEST(Watchdog, FirstTriggerIsFinal) {
   w.on_ready(at(5'000));
   w.on_workload_started(at(6'000));
   ASSERT_EQ(w.check(at(20'000))->kind, TriggerKind::heartbeat_silence);
-  w.on_panic(at(21'000));  // aftermath
+  w.on_panic(at(21'000), "Fatal exception");  // aftermath
   EXPECT_EQ(w.check(at(22'000))->kind, TriggerKind::heartbeat_silence);
 }
 
