@@ -3,23 +3,45 @@
 
 #include "cli/commands.h"
 #include "runner/run.h"
+#include "util/error.h"
 
 namespace kmx::cli {
 
 Command add_run_command(CLI::App& app) {
   auto options = std::make_shared<runner::RunOptions>();
   CLI::App* cmd = app.add_subcommand("run", "Run every cell of a matrix file and record the verdicts");
-  cmd->add_option("matrix", options->matrix_file, "Matrix file (TOML), e.g. matrix/smoke.toml")->required();
-  cmd->add_option("--out", options->out_dir,
-                  "Output directory (default: results/<UTC time>); must not hold a run already");
-  cmd->add_option("--kernel", options->kernel_override,
-                  "Kernel for every cell: a catalog name (debian:bookworm) or a bzImage path");
-  cmd->add_option("--modules", options->modules_dir,
-                  "With --kernel PATH: the kernel's /lib/modules/<release> directory");
-  cmd->add_option("--accel", options->accel, "auto (KVM if a probe shows it works, else TCG), kvm or tcg")
-      ->check(CLI::IsMember({"auto", "kvm", "tcg"}));
+  CLI::Option* matrix =
+      cmd->add_option("matrix", options->matrix_file, "Matrix file (TOML), e.g. matrix/smoke.toml");
+  CLI::Option* out = cmd->add_option("--out", options->out_dir,
+                                     "Output directory (default: results/<UTC time>); must not hold a run already");
+  CLI::Option* resume = cmd->add_option(
+      "--resume", options->resume_dir,
+      "Continue the interrupted run in this directory: same matrix and options, recorded cells are skipped");
+  CLI::Option* kernel = cmd->add_option("--kernel", options->kernel_override,
+                                        "Kernel for every cell: a catalog name (debian:bookworm) or a bzImage path");
+  CLI::Option* modules = cmd->add_option("--modules", options->modules_dir,
+                                         "With --kernel PATH: the kernel's /lib/modules/<release> directory");
+  CLI::Option* accel =
+      cmd->add_option("--accel", options->accel, "auto (KVM if a probe shows it works, else TCG), kvm or tcg")
+          ->check(CLI::IsMember({"auto", "kvm", "tcg"}));
   cmd->add_option("--cache", options->cache_dir, "Kernel and initramfs cache (default: $XDG_CACHE_HOME/kmatrix)");
-  return [options] { return runner::run_matrix(*options); };
+  cmd->add_option("--jobs,-j", options->jobs,
+                  "VMs at once (default: host cores / guest CPUs, within host memory minus a 1 GiB reserve)")
+      ->check(CLI::PositiveNumber);
+  CLI::Option* repeat = cmd->add_option("--repeat", options->repeat, "Run each cell K times, one record each")
+                            ->check(CLI::PositiveNumber);
+  CLI::Option* shard = cmd->add_option(
+      "--shard", options->shard, "Run part I of N (e.g. 2/4), split by cell ID; join the parts with kmatrix merge");
+  // A resumed run takes its matrix and options from its run.json.
+  for (CLI::Option* o : {matrix, out, kernel, modules, accel, repeat, shard}) resume->excludes(o);
+  cmd->footer(R"(
+SIGINT/SIGTERM: the first stops new cells (running ones finish), the second aborts the
+running cells, the third kills kmatrix. Every recorded verdict is kept; continue with --resume.)");
+  return [options] {
+    if (options->matrix_file.empty() && options->resume_dir.empty())
+      throw UsageError("run: give a matrix file, or --resume DIR (see kmatrix run --help)");
+    return runner::run_matrix(*options);
+  };
 }
 
 }  // namespace kmx::cli

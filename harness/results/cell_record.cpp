@@ -60,6 +60,7 @@ nlohmann::json cell_record(const CellRecordInput& in) {
   const CellTimings& t = in.timings;
   return {
       {"cell_id", matrix::cell_id(in.cell)},
+      {"repeat", in.repeat},
       {"name", in.cell.name},
       {"expect", in.cell.expect.empty() ? nlohmann::json(nullptr) : nlohmann::json(in.cell.expect)},
       {"kernel",

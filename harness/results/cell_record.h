@@ -39,6 +39,7 @@ struct CellRecordInput {
   std::vector<std::string> oom_scores;  // pid:comm:uid:score, as the agent read them under pressure
   int rejected_agent_lines = 0;
   std::filesystem::path evidence;  // relative to the run directory
+  int repeat = 0;                  // which run of the cell, 0-based
 };
 
 nlohmann::json cell_record(const CellRecordInput& in);

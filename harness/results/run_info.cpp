@@ -22,6 +22,8 @@ nlohmann::json to_json(const RunInfo& info) {
       {"status", info.status},
       {"cells_total", info.cells_total},
       {"cells_done", info.cells_done},
+      {"jobs", info.jobs},
+      {"options", info.options},
   };
 }
 

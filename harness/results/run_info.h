@@ -20,8 +20,10 @@ struct RunInfo {
   std::string started;   // ISO 8601 UTC
   std::string ended;     // empty while running
   std::string status;    // running | finished | interrupted | failed
-  int cells_total = 0;
+  int cells_total = 0;  // runs of this run (cells x repeats, this shard)
   int cells_done = 0;
+  int jobs = 1;
+  nlohmann::json options;  // what selected the runs, so --resume can redo it
 };
 
 nlohmann::json to_json(const RunInfo& info);

@@ -175,7 +175,7 @@ class CellSession {
   }
 
   void on_tick(Clock::time_point now) {
-    if (interrupt_signal() && !interrupted_) {
+    if (abort_requested() && !interrupted_) {
       interrupted_ = true;
       return guest_->shutdown();
     }
@@ -245,6 +245,7 @@ class CellSession {
         .oom_scores = oom_scores_,
         .rejected_agent_lines = rejected_lines_,
         .evidence = job_.evidence_rel,
+        .repeat = job_.repeat,
     });
   }
 

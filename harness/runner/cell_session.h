@@ -22,6 +22,7 @@ struct CellJob {
   std::string accel;
   std::filesystem::path evidence_dir;  // console.log, agent.log, qemu.log
   std::filesystem::path evidence_rel;  // the same, relative to the run directory
+  int repeat = 0;                      // which run of the cell (--repeat)
 };
 
 using Progress = std::function<void(const std::string& phase)>;

@@ -6,14 +6,16 @@ namespace kmx::runner {
 
 namespace {
 volatile std::sig_atomic_t g_signal = 0;
+volatile std::sig_atomic_t g_count = 0;
 
 void on_signal(int sig) {
-  if (g_signal != 0) {
-    // Second signal: the user insists; QEMU dies with us (PDEATHSIG).
+  if (g_count >= 2) {
+    // Third signal: the user insists; QEMU dies with us (PDEATHSIG).
     std::signal(sig, SIG_DFL);
     std::raise(sig);
   }
-  g_signal = sig;
+  if (g_count == 0) g_signal = sig;
+  g_count = g_count + 1;
 }
 }  // namespace
 
@@ -26,5 +28,7 @@ void install_interrupt_handlers() {
 }
 
 int interrupt_signal() { return g_signal; }
+
+bool abort_requested() { return g_count >= 2; }
 
 }  // namespace kmx::runner

@@ -3,6 +3,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
+#include <thread>
+
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
@@ -11,9 +14,12 @@
 #include "results/cells_log.h"
 #include "results/run_info.h"
 #include "runner/accel_probe.h"
+#include "runner/cell_pool.h"
 #include "runner/cell_session.h"
 #include "runner/interrupt.h"
 #include "runner/prepared_kernel.h"
+#include "runner/run_dir.h"
+#include "runner/schedule.h"
 #include "util/error.h"
 #include "vm/qemu_backend.h"
 
@@ -28,20 +34,36 @@ fs::path default_out_dir() {
   return fs::path("results") / fmt::format("{:%Y%m%dT%H%M%SZ}", now);
 }
 
-// The output directory must be new or empty of results: a second run never
-// mixes its verdicts into another's cells.jsonl.
-void create_out_dir(const fs::path& dir) {
-  if (fs::exists(dir / "cells.jsonl") || fs::exists(dir / "run.json"))
-    throw UsageError(fmt::format("--out {}: already holds a run (choose a new directory)", dir.string()));
-  std::error_code ec;
-  fs::create_directories(dir / "cells", ec);
-  if (ec) throw UsageError(fmt::format("--out {}: cannot create: {}", dir.string(), ec.message()));
-  if (::access(dir.c_str(), W_OK) != 0)
-    throw UsageError(fmt::format("--out {}: not writable", dir.string()));
+// What selects a run's cells, as run.json keeps it for --resume.
+nlohmann::json options_json(const RunOptions& o) {
+  return {{"matrix", fs::absolute(o.matrix_file).string()},
+          {"kernel", o.kernel_override},
+          {"modules", o.modules_dir.string()},
+          {"accel", o.accel},
+          {"repeat", o.repeat},
+          {"shard", o.shard}};
 }
 
-std::string describe_cell(const matrix::Cell& cell, int index, int total) {
-  return fmt::format("[{}/{}] {} ({})", index, total, cell.name, matrix::cell_id(cell));
+RunOptions options_from_json(const nlohmann::json& j, const RunOptions& given) {
+  RunOptions o = given;
+  o.matrix_file = j.at("matrix").get<std::string>();
+  o.kernel_override = j.at("kernel").get<std::string>();
+  o.modules_dir = j.at("modules").get<std::string>();
+  o.accel = j.at("accel").get<std::string>();
+  o.repeat = j.at("repeat").get<int>();
+  o.shard = j.at("shard").get<std::string>();
+  o.out_dir = given.resume_dir;
+  return o;
+}
+
+uint64_t host_available_memory() {
+  std::ifstream in("/proc/meminfo");
+  std::string key;
+  uint64_t kib = 0;
+  std::string unit;
+  while (in >> key >> kib >> unit)
+    if (key == "MemAvailable:") return kib * 1024;
+  throw HostError("/proc/meminfo: no MemAvailable line");
 }
 
 // "[2/3] exceeds (ab12...) -> oom-killed [wrong-victim] in 41.2s (expected completed)"
@@ -57,10 +79,30 @@ std::string summary_line(const std::string& label, const nlohmann::json& record)
   return line;
 }
 
+std::string run_label(const CellRun& run, int repeats) {
+  return repeats > 1 ? fmt::format("{} #{} ({})", run.cell->name, run.repeat + 1, run.id)
+                     : fmt::format("{} ({})", run.cell->name, run.id);
+}
+
+// cells/<ID> for a cell's first run, cells/<ID>-r<N> for its repeats.
+fs::path evidence_rel(const CellRun& run) {
+  return fs::path("cells") / (run.repeat == 0 ? run.id : fmt::format("{}-r{}", run.id, run.repeat));
+}
+
 }  // namespace
 
-int run_matrix(const RunOptions& options) {
+int run_matrix(const RunOptions& given) {
+  const bool resuming = !given.resume_dir.empty();
+  std::optional<ResumedRun> resumed;
+  if (resuming) resumed = reopen_run_dir(given.resume_dir);
+  const RunOptions options = resuming ? options_from_json(resumed->run_info.at("options"), given) : given;
+  if (options.repeat < 1) throw UsageError(fmt::format("--repeat {}: must be at least 1", options.repeat));
+  const Shard shard = options.shard.empty() ? Shard{} : parse_shard(options.shard);
+
   matrix::Matrix m = matrix::load_matrix(options.matrix_file);
+  if (resuming && m.sha256 != resumed->run_info.at("matrix").at("sha256").get<std::string>())
+    throw UsageError(fmt::format("--resume {}: {} changed since the run started; start a new run",
+                                 given.resume_dir.string(), options.matrix_file.string()));
   for (matrix::Cell& cell : m.cells) {
     if (!options.kernel_override.empty()) {
       cell.run.kernel = options.kernel_override;
@@ -70,60 +112,83 @@ int run_matrix(const RunOptions& options) {
   }
   const fs::path cache_dir = options.cache_dir.empty() ? image::default_cache_dir() : options.cache_dir;
 
+  const std::set<RunKey> done = resuming ? resumed->done : std::set<RunKey>{};
+  const std::vector<CellRun> all = plan_runs(m.cells, options.repeat, shard, {});
+  const std::vector<CellRun> runs = plan_runs(m.cells, options.repeat, shard, done);
+
   // Everything that can be checked is checked before a VM starts and before
   // the output directory exists.
-  const auto kernels = prepare_kernels(m.cells, cache_dir);
+  std::vector<matrix::Cell> to_prepare;
+  for (const CellRun& r : runs) to_prepare.push_back(*r.cell);
+  const auto kernels = prepare_kernels(to_prepare, cache_dir);
   vm::QemuBackend backend;
   const std::string qemu_version = backend.version();
-  const fs::path out = options.out_dir.empty() ? default_out_dir() : options.out_dir;
-  create_out_dir(out);
+  const uint64_t available = host_available_memory();
+  const uint64_t budget = available > kHostReserve ? available - kHostReserve : 0;
+  for (const CellRun& r : runs)
+    if (host_memory_for(*r.cell) > budget)
+      throw HostError(fmt::format("cell {} needs {} MiB of host memory; {} MiB are available beyond the {} MiB reserve",
+                                  r.cell->name, host_memory_for(*r.cell) >> 20, budget >> 20, kHostReserve >> 20));
+  const int jobs = options.jobs > 0 ? options.jobs
+                                    : default_jobs(static_cast<int>(std::thread::hardware_concurrency()), available, runs);
+  // The KVM probe boots a VM: decided per kernel before the cells run in parallel.
+  std::map<std::pair<std::string, std::string>, std::string> accel;  // (kernel, requested) -> kvm|tcg
+  const auto accel_key = [](const matrix::Cell& c) { return std::pair{c.run.kernel, c.run.accel}; };
+  for (const CellRun& r : runs)
+    if (!accel.contains(accel_key(*r.cell)))
+      accel[accel_key(*r.cell)] = choose_accel(r.cell->run.accel, backend, kernels.at(r.cell->run.kernel), cache_dir);
+
+  const fs::path out = resuming ? given.resume_dir : options.out_dir.empty() ? default_out_dir() : options.out_dir;
+  if (!resuming) create_run_dir(out);
 
   install_interrupt_handlers();
   results::RunInfo info{
       .kmatrix_version = KMATRIX_VERSION,
       .qemu_version = qemu_version,
       .host = results::host_description(),
-      .accel = "",
+      .accel = resuming ? resumed->run_info.value("accel", "") : "",
       .matrix_file = fs::absolute(options.matrix_file),
       .matrix_sha256 = m.sha256,
-      .started = results::utc_now_iso8601(),
+      .started = resuming ? resumed->run_info.value("started", "") : results::utc_now_iso8601(),
       .ended = "",
       .status = "running",
-      .cells_total = static_cast<int>(m.cells.size()),
-      .cells_done = 0,
+      .cells_total = static_cast<int>(all.size()),
+      .cells_done = static_cast<int>(all.size() - runs.size()),
+      .jobs = jobs,
+      .options = options_json(options),
   };
+  for (const auto& [key, a] : accel) info.accel = info.accel.empty() || info.accel == a ? a : "mixed";
   results::write_run_info(out, info);
   results::CellsLog log(out);
+  fmt::print(stderr, "kmatrix: {} run(s) to do{}, {} at once\n", runs.size(),
+             resuming ? fmt::format(" ({} already recorded)", info.cells_done) : "", jobs);
 
-  const bool tty = ::isatty(STDERR_FILENO);
-  int index = 0;
-  for (const matrix::Cell& cell : m.cells) {
-    ++index;
-    const PreparedKernel& kernel = kernels.at(cell.run.kernel);
-    const std::string accel = choose_accel(cell.run.accel, backend, kernel, cache_dir);
-    if (info.accel.empty() || info.accel == accel) info.accel = accel; else info.accel = "mixed";
-
-    const std::string label = describe_cell(cell, index, info.cells_total);
-    const fs::path evidence = out / "cells" / matrix::cell_id(cell);
+  const RunOne run_one = [&](const CellRun& run, const Progress& progress) {
+    const fs::path evidence = out / evidence_rel(run);
+    if (fs::exists(evidence)) fs::remove_all(evidence);  // an aborted attempt's partial evidence
     fs::create_directories(evidence);
-    auto progress = [&](const std::string& phase) {
-      if (tty) fmt::print(stderr, "\r\x1b[K{} {}", label, phase);
-    };
-    const auto record = run_cell(backend, {cell, kernel, accel, evidence, fs::relative(evidence, out)}, progress);
-    if (tty) fmt::print(stderr, "\r\x1b[K");
-    if (!record) break;  // interrupted: nothing half-decided is recorded
-    log.append(*record);
+    const PreparedKernel& kernel = kernels.at(run.cell->run.kernel);
+    return run_cell(backend, {*run.cell, kernel, accel.at(accel_key(*run.cell)), evidence, evidence_rel(run), run.repeat},
+                    progress);
+  };
+  const OnRecord on_record = [&](const CellRun& run, const nlohmann::json& record) {
+    log.append(record);
     ++info.cells_done;
-    fmt::print(stderr, "{}\n", summary_line(label, *record));
+    fmt::print(stderr, "[{}/{}] {}\n", info.cells_done, info.cells_total,
+               summary_line(run_label(run, options.repeat), record));
     results::write_run_info(out, info);
-  }
+  };
+  run_pool(runs,
+           {.jobs = jobs, .memory_budget = budget, .tty = static_cast<bool>(::isatty(STDERR_FILENO)),
+            .total = info.cells_total, .done = info.cells_done},
+           run_one, on_record);
 
   const int sig = interrupt_signal();
   info.status = sig ? "interrupted" : "finished";
   info.ended = results::utc_now_iso8601();
   results::write_run_info(out, info);
-  fmt::print(stderr, "kmatrix: {} of {} cells recorded in {}\n", info.cells_done, info.cells_total,
-             (out / "cells.jsonl").string());
+  fmt::print(stderr, "kmatrix: {} of {} cells recorded in {}{}\n", info.cells_done, info.cells_total,
+             (out / "cells.jsonl").string(), sig ? fmt::format("; continue with: kmatrix run --resume {}", out.string()) : "");
   return sig ? 128 + sig : kExitOk;
 }
 

@@ -1,5 +1,6 @@
 // Runs a whole matrix: validates it and its kernels before any VM starts,
-// then runs the cells one by one, appending each verdict to DIR/cells.jsonl.
+// then runs the cells (several at once with --jobs), appending each verdict
+// to DIR/cells.jsonl as it is decided. A resumed run skips what is recorded.
 #pragma once
 
 #include <filesystem>
@@ -10,10 +11,14 @@ namespace kmx::runner {
 struct RunOptions {
   std::filesystem::path matrix_file;
   std::filesystem::path out_dir;      // empty: results/<UTC timestamp>
+  std::filesystem::path resume_dir;   // --resume: continue the run in this directory
   std::string kernel_override;        // --kernel: replaces every cell's kernel
   std::filesystem::path modules_dir;  // --modules: with --kernel PATH
   std::string accel = "auto";         // --accel
   std::filesystem::path cache_dir;    // empty: image::default_cache_dir()
+  int jobs = 0;                       // --jobs; 0: what cores and memory allow
+  int repeat = 1;                     // --repeat: runs of each cell
+  std::string shard;                  // --shard I/N; empty: all cells
 };
 
 // Returns the process exit code: 0 finished, 130/143 interrupted.

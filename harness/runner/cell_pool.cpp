@@ -1,0 +1,153 @@
+#include "runner/cell_pool.h"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "runner/interrupt.h"
+
+namespace kmx::runner {
+
+namespace {
+
+struct Ended {
+  size_t index;
+  std::optional<nlohmann::json> record;
+  std::exception_ptr error;
+};
+
+size_t terminal_width() {
+  winsize ws{};
+  return ::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 ? ws.ws_col : 100;
+}
+
+class Pool {
+ public:
+  Pool(const std::vector<CellRun>& runs, const PoolSettings& settings, const RunOne& run_one, const OnRecord& on_record)
+      : runs_(runs), settings_(settings), run_one_(run_one), on_record_(on_record), budget_(settings.memory_budget),
+        done_(settings.done) {}
+
+  void run() {
+    size_t next = 0;
+    bool stopping = false;
+    std::exception_ptr first_error;
+    while (true) {
+      if (!stopping && interrupt_signal()) {
+        stopping = true;
+        clear_status();
+        if (!threads_.empty())
+          fmt::print(stderr, "kmatrix: interrupted: no new cells; waiting for {} running (interrupt again to abort them)\n",
+                     threads_.size());
+      }
+      while (!stopping && next < runs_.size() && static_cast<int>(threads_.size()) < settings_.jobs &&
+             budget_.try_take(host_memory_for(*runs_[next].cell)))
+        start(next++);
+      if (threads_.empty() && (stopping || next == runs_.size())) break;
+
+      std::deque<Ended> ended = wait_for_ends();
+      for (Ended& e : ended) {
+        threads_.at(e.index).join();
+        threads_.erase(e.index);
+        budget_.give_back(host_memory_for(*runs_[e.index].cell));
+        std::lock_guard lock(mutex_);
+        phases_.erase(e.index);
+      }
+      clear_status();
+      for (Ended& e : ended) {
+        if (e.error) {
+          if (!first_error) first_error = e.error;
+          stopping = true;
+        } else if (e.record) {
+          ++done_;
+          on_record_(runs_[e.index], *e.record);
+        }
+      }
+      draw_status();
+    }
+    clear_status();
+    if (first_error) std::rethrow_exception(first_error);
+  }
+
+ private:
+  void start(size_t index) {
+    {
+      std::lock_guard lock(mutex_);
+      phases_[index] = "starting";
+    }
+    threads_.emplace(index, std::thread([this, index] {
+      Ended e{index, std::nullopt, nullptr};
+      try {
+        e.record = run_one_(runs_[index], [this, index](const std::string& phase) {
+          std::lock_guard lock(mutex_);
+          phases_[index] = phase;
+        });
+      } catch (...) {
+        e.error = std::current_exception();
+      }
+      std::lock_guard lock(mutex_);
+      ended_.push_back(std::move(e));
+      cv_.notify_one();
+    }));
+  }
+
+  // Wakes for an ended cell, or every 250 ms to redraw and notice signals.
+  std::deque<Ended> wait_for_ends() {
+    std::unique_lock lock(mutex_);
+    cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return !ended_.empty(); });
+    std::deque<Ended> out;
+    out.swap(ended_);
+    lock.unlock();
+    if (out.empty()) draw_status();
+    return out;
+  }
+
+  // "[3/12] fits: workload 4s | exceeds: booting"
+  void draw_status() {
+    if (!settings_.tty) return;
+    std::string line = fmt::format("[{}/{}]", done_, settings_.total);
+    {
+      std::lock_guard lock(mutex_);
+      for (const auto& [index, phase] : phases_)
+        line += fmt::format("{} {}: {}", line.back() == ']' ? "" : " |", runs_[index].cell->name, phase);
+    }
+    const size_t width = terminal_width();
+    if (line.size() >= width) line.resize(width - 1);
+    fmt::print(stderr, "\r\x1b[K{}", line);
+  }
+
+  void clear_status() {
+    if (settings_.tty) fmt::print(stderr, "\r\x1b[K");
+  }
+
+  const std::vector<CellRun>& runs_;
+  const PoolSettings& settings_;
+  const RunOne& run_one_;
+  const OnRecord& on_record_;
+  MemoryBudget budget_;
+  int done_;
+  std::map<size_t, std::thread> threads_;  // touched by the calling thread only
+
+  std::mutex mutex_;  // guards what the workers touch:
+  std::condition_variable cv_;
+  std::deque<Ended> ended_;
+  std::map<size_t, std::string> phases_;
+};
+
+}  // namespace
+
+void run_pool(const std::vector<CellRun>& runs, const PoolSettings& settings, const RunOne& run_one,
+              const OnRecord& on_record) {
+  Pool(runs, settings, run_one, on_record).run();
+}
+
+}  // namespace kmx::runner

@@ -1,0 +1,83 @@
+// Interrupting a real run the hard way (SIGKILL, as an OOM-killed CI runner
+// would) and resuming it: every cell recorded exactly once, no QEMU left.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+
+#include <chrono>
+#include <thread>
+
+#include "vm_run.h"
+
+extern char** environ;
+
+namespace {
+
+using namespace kmx::vmtest;
+
+size_t lines_in(const fs::path& p) {
+  const std::string text = slurp(p);
+  return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+// QEMU processes started for this run directory (their command line names
+// their evidence files).
+int qemus_of(const fs::path& dir) {
+  int n = 0;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const std::string cmdline = slurp(entry.path() / "cmdline");
+    if (cmdline.find("qemu-system") != std::string::npos && cmdline.find(dir.string()) != std::string::npos) ++n;
+  }
+  return n;
+}
+
+TEST(Resume, SigkilledRunResumesWithEveryCellOnce) {
+  const fs::path dir = run_dir("resume");
+  fs::remove_all(dir);
+  const std::string matrix = KMATRIX_SOURCE_DIR "/tests/data/vm/resume.toml";
+  std::vector<std::string> args{KMATRIX_BINARY, "run", matrix, "--out", dir.string(), "--jobs", "1"};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, KMATRIX_BINARY, nullptr, nullptr, argv.data(), environ), 0);
+
+  // Kill it once the first verdict is on disk and the second cell's VM runs.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(6);
+  while (lines_in(dir / "cells.jsonl") < 1 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_EQ(lines_in(dir / "cells.jsonl"), 1u) << "no first verdict in time";
+  while (qemus_of(dir) == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status));
+
+  // QEMU dies with kmatrix (PR_SET_PDEATHSIG), not minutes later.
+  for (int i = 0; i < 50 && qemus_of(dir) > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(qemus_of(dir), 0) << "orphan QEMU after SIGKILL";
+  EXPECT_EQ(json::parse(slurp(dir / "run.json")).at("status"), "running");
+
+  // A write cut by the kill would leave a torn line; make sure one is there.
+  std::ofstream(dir / "cells.jsonl", std::ios::app) << R"({"cell_id":"0123456789abcdef","outc)";
+
+  // Resume two at a time: the pool runs guests in parallel.
+  ASSERT_EQ(kmatrix(fmt::format("run --resume '{}' --jobs 2", dir.string())), 0);
+  const MatrixRun run = read_run(dir, 0);
+  EXPECT_EQ(lines_in(dir / "cells.jsonl"), 4u);
+  ASSERT_EQ(run.cells.size(), 4u);
+  for (const auto& [name, record] : run.cells) EXPECT_EQ(record.at("outcome"), "completed") << name;
+  EXPECT_EQ(slurp(dir / "cells.jsonl.torn"), R"({"cell_id":"0123456789abcdef","outc)");
+  const json info = json::parse(slurp(dir / "run.json"));
+  EXPECT_EQ(info.at("status"), "finished");
+  EXPECT_EQ(info.at("cells_done"), 4);
+  EXPECT_EQ(info.at("jobs"), 2);
+  EXPECT_EQ(qemus_of(dir), 0);
+
+  // Nothing left to do: a second resume runs no VM and changes nothing.
+  ASSERT_EQ(kmatrix(fmt::format("run --resume '{}'", dir.string())), 0);
+  EXPECT_EQ(lines_in(dir / "cells.jsonl"), 4u);
+}
+
+}  // namespace
