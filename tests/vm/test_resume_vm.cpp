@@ -5,6 +5,7 @@
 #include <spawn.h>
 
 #include <chrono>
+#include <functional>
 #include <thread>
 
 #include "vm_run.h"
@@ -31,24 +32,54 @@ int qemus_of(const fs::path& dir) {
   return n;
 }
 
-TEST(Resume, SigkilledRunResumesWithEveryCellOnce) {
-  const fs::path dir = run_dir("resume");
-  fs::remove_all(dir);
-  const std::string matrix = KMATRIX_SOURCE_DIR "/tests/data/vm/resume.toml";
+// `kmatrix run MATRIX --out DIR --jobs 1` in the background; its pid.
+pid_t start_run(const std::string& matrix, const fs::path& dir) {
   std::vector<std::string> args{KMATRIX_BINARY, "run", matrix, "--out", dir.string(), "--jobs", "1"};
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, KMATRIX_BINARY, nullptr, nullptr, argv.data(), environ), 0);
+  return posix_spawn(&pid, KMATRIX_BINARY, nullptr, nullptr, argv.data(), environ) == 0 ? pid : -1;
+}
+
+bool wait_until(const std::function<bool()>& condition) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(6);
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return true;
+}
+
+TEST(Interrupt, FirstSigintLetsTheRunningCellFinishAndStartsNoOther) {
+  const fs::path dir = run_dir("sigint");
+  fs::remove_all(dir);
+  const pid_t pid = start_run(KMATRIX_SOURCE_DIR "/tests/data/vm/resume.toml", dir);
+  ASSERT_GT(pid, 0);
+  ASSERT_TRUE(wait_until([&] { return qemus_of(dir) > 0; }));
+  ASSERT_EQ(::kill(pid, SIGINT), 0);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  const MatrixRun run = read_run(dir, WEXITSTATUS(status));
+  ASSERT_EQ(run.cells.size(), 1u);
+  EXPECT_EQ(run.cells.begin()->second.at("outcome"), "completed");
+  EXPECT_EQ(json::parse(slurp(dir / "run.json")).at("status"), "interrupted");
+  EXPECT_EQ(qemus_of(dir), 0);
+}
+
+TEST(Resume, SigkilledRunResumesWithEveryCellOnce) {
+  const fs::path dir = run_dir("resume");
+  fs::remove_all(dir);
+  const std::string matrix = KMATRIX_SOURCE_DIR "/tests/data/vm/resume.toml";
+  const pid_t pid = start_run(matrix, dir);
+  ASSERT_GT(pid, 0);
 
   // Kill it once the first verdict is on disk and the second cell's VM runs.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(6);
-  while (lines_in(dir / "cells.jsonl") < 1 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  ASSERT_EQ(lines_in(dir / "cells.jsonl"), 1u) << "no first verdict in time";
-  while (qemus_of(dir) == 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_TRUE(wait_until([&] { return lines_in(dir / "cells.jsonl") >= 1; })) << "no first verdict in time";
+  ASSERT_EQ(lines_in(dir / "cells.jsonl"), 1u);
+  ASSERT_TRUE(wait_until([&] { return qemus_of(dir) > 0; }));
   ASSERT_EQ(::kill(pid, SIGKILL), 0);
   int status = 0;
   ::waitpid(pid, &status, 0);
