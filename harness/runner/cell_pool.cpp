@@ -1,6 +1,5 @@
 #include "runner/cell_pool.h"
 
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -15,6 +14,8 @@
 #include <fmt/format.h>
 
 #include "runner/interrupt.h"
+#include "runner/progress.h"
+#include "runner/status_line.h"
 
 namespace kmx::runner {
 
@@ -26,16 +27,15 @@ struct Ended {
   std::exception_ptr error;
 };
 
-size_t terminal_width() {
-  winsize ws{};
-  return ::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 ? ws.ws_col : 100;
-}
-
 class Pool {
  public:
   Pool(const std::vector<CellRun>& runs, const PoolSettings& settings, const RunOne& run_one, const OnRecord& on_record)
       : runs_(runs), settings_(settings), run_one_(run_one), on_record_(on_record), budget_(settings.memory_budget),
-        done_(settings.done) {}
+        status_(STDERR_FILENO) {
+    progress_.done = settings.done;
+    progress_.total = settings.total;
+    progress_.jobs = settings.jobs;
+  }
 
   void run() {
     size_t next = 0;
@@ -62,13 +62,16 @@ class Pool {
         std::lock_guard lock(mutex_);
         phases_.erase(e.index);
       }
-      clear_status();
+      if (!ended.empty()) clear_status();  // summary lines print above the status line
       for (Ended& e : ended) {
         if (e.error) {
           if (!first_error) first_error = e.error;
           stopping = true;
         } else if (e.record) {
-          ++done_;
+          ++progress_.done;
+          ++progress_.outcomes[e.record->value("outcome", "?")];
+          progress_.cell_ms.push_back(e.record->value("/timings/cell_ms"_json_pointer, int64_t{0}));
+          last_end_ = std::chrono::steady_clock::now();
           on_record_(runs_[e.index], *e.record);
         }
       }
@@ -111,30 +114,28 @@ class Pool {
     return out;
   }
 
-  // "[3/12] fits: workload 4s | exceeds: booting"
   void draw_status() {
-    if (!settings_.tty) return;
-    std::string line = fmt::format("[{}/{}]", done_, settings_.total);
+    if (!status_.enabled()) return;
     {
       std::lock_guard lock(mutex_);
-      for (const auto& [index, phase] : phases_)
-        line += fmt::format("{} {}: {}", line.back() == ']' ? "" : " |", runs_[index].cell->name, phase);
+      progress_.running.clear();
+      for (const auto& [index, phase] : phases_) progress_.running.emplace_back(runs_[index].cell->name, phase);
     }
-    const size_t width = terminal_width();
-    if (line.size() >= width) line.resize(width - 1);
-    fmt::print(stderr, "\r\x1b[K{}", line);
+    progress_.since_last_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - last_end_).count();
+    status_.show(progress_text(progress_, status_.width()));
   }
 
-  void clear_status() {
-    if (settings_.tty) fmt::print(stderr, "\r\x1b[K");
-  }
+  void clear_status() { status_.clear(); }
 
   const std::vector<CellRun>& runs_;
   const PoolSettings& settings_;
   const RunOne& run_one_;
   const OnRecord& on_record_;
   MemoryBudget budget_;
-  int done_;
+  StatusLine status_;
+  ProgressState progress_;
+  std::chrono::steady_clock::time_point last_end_;
   std::map<size_t, std::thread> threads_;  // touched by the calling thread only
 
   std::mutex mutex_;  // guards what the workers touch:

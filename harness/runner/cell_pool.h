@@ -18,7 +18,6 @@ namespace kmx::runner {
 struct PoolSettings {
   int jobs = 1;
   uint64_t memory_budget = 0;  // bytes of host memory the guests may use together
-  bool tty = false;            // redraw a status line of the running cells
   int total = 0;               // runs in the whole run (for "[done/total]"), done ones included
   int done = 0;                // of which already recorded (--resume)
 };

@@ -179,8 +179,7 @@ int run_matrix(const RunOptions& given) {
     results::write_run_info(out, info);
   };
   run_pool(runs,
-           {.jobs = jobs, .memory_budget = budget, .tty = static_cast<bool>(::isatty(STDERR_FILENO)),
-            .total = info.cells_total, .done = info.cells_done},
+           {.jobs = jobs, .memory_budget = budget, .total = info.cells_total, .done = info.cells_done},
            run_one, on_record);
 
   const int sig = interrupt_signal();
