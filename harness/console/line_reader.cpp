@@ -54,12 +54,25 @@ std::optional<std::pair<std::chrono::microseconds, std::size_t>> timestamp_at(st
   return std::pair{std::chrono::microseconds(sec * 1'000'000 + usec), i};
 }
 
+// A timestamp a busy serial line garbled ("[   64..518972] "): digits,
+// spaces and at least one dot in brackets. Returns the offset after it.
+std::optional<std::size_t> garbled_timestamp_at(std::string_view s, std::size_t at) {
+  const std::size_t close = s.find(']', at);
+  if (close == std::string_view::npos || close - at > 24) return std::nullopt;
+  const std::string_view inside = s.substr(at + 1, close - at - 1);
+  if (inside.find('.') == std::string_view::npos || inside.find_first_of("0123456789") == std::string_view::npos ||
+      inside.find_first_not_of(" .0123456789") != std::string_view::npos)
+    return std::nullopt;
+  return close + 1 < s.size() && s[close + 1] == ' ' ? close + 2 : close + 1;
+}
+
 }  // namespace
 
 ConsoleLine clean_line(std::string_view raw) {
   std::string text = strip_controls(raw);
   for (std::size_t at = text.find('['); at != std::string::npos; at = text.find('[', at + 1)) {
     if (const auto ts = timestamp_at(text, at)) return {ts->first, text.substr(ts->second)};
+    if (const auto end = garbled_timestamp_at(text, at)) return {std::nullopt, text.substr(*end)};
   }
   return {std::nullopt, std::move(text)};
 }
