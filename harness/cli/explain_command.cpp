@@ -141,7 +141,7 @@ int explain(const ExplainOptions& o) {
   std::move(last.begin(), last.end(), std::back_inserter(events));
 
   if (o.json) {
-    fmt::print("{}\n", console::to_json(parser, events).dump(2));
+    fmt::print("{}\n", console::to_json(parser, events).dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
     print_table(events, parser, o.top);
   }

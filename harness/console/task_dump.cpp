@@ -14,6 +14,15 @@ bool is_hex_word(std::string_view w) {
   return !w.empty() && w.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
+// The number after "key": 5.x pads it ("pid:   77"), 6.x does not ("pid:77").
+std::optional<int> field(std::string_view text, std::string_view key) {
+  const std::size_t at = text.find(key);
+  if (at == std::string_view::npos) return std::nullopt;
+  std::size_t pos = at + key.size();
+  skip_spaces(text, pos);
+  return number_at<int>(text, pos);
+}
+
 // "task:wlchild        state:D stack:0     pid:456   ppid:455    flags:0x00004000"
 std::optional<DumpedTask> new_task_line(std::string_view text) {
   if (!text.starts_with("task:")) return std::nullopt;
@@ -22,10 +31,10 @@ std::optional<DumpedTask> new_task_line(std::string_view text) {
   DumpedTask task;
   task.comm = std::string(trim(text.substr(5, state - 5)));
   task.state = text[state + 7];
-  const std::optional<int> pid = whole_number<int>(value_after(text, " pid:", ' '));
+  const std::optional<int> pid = field(text, " pid:");
   if (!pid) return std::nullopt;
   task.pid = *pid;
-  task.ppid = whole_number<int>(value_after(text, " ppid:", ' '));
+  task.ppid = field(text, " ppid:");
   return task;
 }
 

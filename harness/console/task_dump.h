@@ -6,7 +6,8 @@
 //   task, <=3.x   "wlchild       D ffff88003fc23f80     0   456    455 0x00000080"
 //                 (comm, state, saved PC or "running task", free stack, pid, ppid, flags)
 //   task, 4.x     "wlchild         D    0   456    455 0x00000080"
-//   task, 5.x+    "task:wlchild        state:D stack:0     pid:456   ppid:455    flags:0x00004000"
+//   task, 5.x     "task:wlchild        state:D stack:    0 pid:  456 ppid:   455 flags:0x00004000"
+//   task, 6.x     "task:wlchild        state:D stack:0     pid:456   ppid:455    flags:0x00004000"
 //                 (6.6+ adds "tgid:" before "ppid:")
 //
 // The hung-task report prints the same task line for the blocked task.
