@@ -51,15 +51,12 @@ std::optional<CrashReport> hard_lockup(std::string_view text) {
 }
 
 std::optional<CrashReport> hung_task(std::string_view text) {
-  constexpr std::string_view kTask = "INFO: task ";
-  constexpr std::string_view kBlocked = " blocked for more than ";
-  if (!text.starts_with(kTask)) return std::nullopt;
-  const std::size_t end = text.find(kBlocked);
-  if (end == std::string_view::npos) return std::nullopt;
+  const std::optional<Around> a = split_around(text, "INFO: task ", " blocked for more than ");
+  if (!a) return std::nullopt;
   CrashReport r = report_of(CrashKind::hung_task, std::string(text));
-  split_comm_pid(text.substr(kTask.size(), end - kTask.size()), r);
-  std::size_t pos = end + kBlocked.size();
-  r.seconds = number_at<int>(text, pos);
+  split_comm_pid(a->middle, r);
+  std::size_t pos = 0;
+  r.seconds = number_at<int>(a->rest, pos);
   return r;
 }
 

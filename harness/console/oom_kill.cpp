@@ -146,13 +146,9 @@ std::optional<OomReaped> parse_oom_reaped(std::string_view text) {
 }
 
 std::optional<MemcgLimitLine> parse_memcg_limit_line(std::string_view text) {
-  constexpr std::string_view kTask = "Task in ";
-  constexpr std::string_view kLimit = " killed as a result of limit of ";
-  if (!text.starts_with(kTask)) return std::nullopt;
-  const std::size_t at = text.find(kLimit);
-  if (at == std::string_view::npos) return std::nullopt;
-  return MemcgLimitLine{std::string(text.substr(kTask.size(), at - kTask.size())),
-                        std::string(text.substr(at + kLimit.size()))};
+  const std::optional<Around> a = split_around(text, "Task in ", " killed as a result of limit of ");
+  if (!a) return std::nullopt;
+  return MemcgLimitLine{std::string(a->middle), std::string(a->rest)};
 }
 
 std::optional<MemcgCounter> parse_memcg_counter(std::string_view text) {

@@ -68,6 +68,18 @@ inline std::string_view value_after(std::string_view s, std::string_view key, ch
   return rest.substr(0, rest.find(stop));
 }
 
+// "<prefix><middle><infix><rest>" -> {middle, rest}, for lines with two fixed
+// words around a free one ("Task in /ct killed as a result of limit of /ct").
+struct Around {
+  std::string_view middle, rest;
+};
+inline std::optional<Around> split_around(std::string_view s, std::string_view prefix, std::string_view infix) {
+  if (!s.starts_with(prefix)) return std::nullopt;
+  const std::size_t at = s.find(infix, prefix.size());
+  if (at == std::string_view::npos) return std::nullopt;
+  return Around{s.substr(prefix.size(), at - prefix.size()), s.substr(at + infix.size())};
+}
+
 // "1234kB" -> 1234.
 inline std::optional<long long> kilobytes(std::string_view s) {
   if (!s.ends_with("kB")) return std::nullopt;
