@@ -1,5 +1,7 @@
-// The kernel console, understood: raw ttyS0 bytes in, events out, with the
-// OOM kills, panic and OOM-killer invocations remembered for the verdict.
+// The kernel console, understood: raw ttyS0 bytes in, events out (see
+// event.h), with the OOM kills and the first panic remembered for the
+// verdict. Pure and streaming: memory is bounded by the largest report in
+// flight (plus one small OomKill per kill), never by the log.
 //
 // One kill may take several lines (a choice line and a "Killed process" line
 // up to 5.0; an "oom-kill:" summary and a "Killed process" line from 4.19):
@@ -7,7 +9,6 @@
 // it is what counts a kill; the others, seen before it, only enrich it.
 #pragma once
 
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,7 +16,8 @@
 
 #include "console/event.h"
 #include "console/line_reader.h"
-#include "console/oom_kill.h"
+#include "console/oom_assembler.h"
+#include "console/trace_assembler.h"
 
 namespace kmx::console {
 
@@ -24,7 +26,8 @@ class ConsoleParser {
   explicit ConsoleParser(std::size_t max_line = 4096);
 
   std::vector<Event> feed(std::string_view bytes);
-  // Parses the torn last line, if any: call once when the console closed.
+  // Parses the torn last line, if any, and ends the open reports: call once
+  // when the console closed.
   std::vector<Event> finish();
 
   const std::vector<OomKill>& oom_kills() const { return kills_; }
@@ -35,15 +38,15 @@ class ConsoleParser {
   int truncated_lines() const { return reader_.truncated(); }
 
  private:
-  std::optional<Event> on_line(const ConsoleLine& line);
-  Event on_killed(OomKill kill, const ConsoleLine& line);
+  void on_line(const ConsoleLine& line, std::vector<Event>& out);
+  void remember(const std::vector<Event>& events, std::size_t from);
 
   LineReader reader_;
+  OomAssembler oom_;
+  TraceAssembler traces_;
   std::vector<OomKill> kills_;
   int invocations_ = 0;
   std::optional<std::string> panic_;
-  std::optional<OomChoice> pending_choice_;        // until its kill line
-  std::map<int, OomSummary> pending_summaries_;    // by pid, until the kill line
 };
 
 }  // namespace kmx::console

@@ -8,9 +8,28 @@ namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+// Length of the valid UTF-8 sequence at raw[i], or 0 (the checks of RFC 3629:
+// no overlong forms, no surrogates, nothing above U+10FFFF).
+std::size_t utf8_length(std::string_view raw, std::size_t i) {
+  const auto b = [&](std::size_t k) { return i + k < raw.size() ? static_cast<unsigned char>(raw[i + k]) : 0u; };
+  const unsigned c = b(0);
+  const auto cont = [&](std::size_t k, unsigned lo = 0x80, unsigned hi = 0xbf) { return b(k) >= lo && b(k) <= hi; };
+  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
+  if (c >= 0xe0 && c <= 0xef) {
+    const bool second = c == 0xe0 ? cont(1, 0xa0) : c == 0xed ? cont(1, 0x80, 0x9f) : cont(1);
+    return second && cont(2) ? 3 : 0;
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    const bool second = c == 0xf0 ? cont(1, 0x90) : c == 0xf4 ? cont(1, 0x80, 0x8f) : cont(1);
+    return second && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+
 // Drops ANSI escape sequences (ESC [ params final, or ESC + one byte) and
-// control bytes. Bytes >= 0x80 stay except 0xff (a UART's idle-line garbage),
-// since a task's comm may well be UTF-8.
+// control bytes. Valid UTF-8 stays, since a task's comm may well be UTF-8;
+// other bytes >= 0x80 (line noise, 0xff: a UART's idle-line garbage) become
+// '?', so that every line is valid UTF-8 and any record made of it is valid JSON.
 std::string strip_controls(std::string_view raw) {
   std::string out;
   out.reserve(raw.size());
@@ -26,6 +45,16 @@ std::string strip_controls(std::string_view raw) {
       continue;
     }
     if ((c < 0x20 && c != '\t') || c == 0x7f || c == 0xff) continue;
+    if (c >= 0x80) {
+      const std::size_t n = utf8_length(raw, i);
+      if (n == 0) {
+        out += '?';
+      } else {
+        out.append(raw.substr(i, n));
+        i += n - 1;
+      }
+      continue;
+    }
     out += static_cast<char>(c);
   }
   return out;
@@ -37,7 +66,8 @@ std::optional<std::pair<std::chrono::microseconds, std::size_t>> timestamp_at(st
   while (i < s.size() && s[i] == ' ') ++i;
   const std::size_t sec_begin = i;
   while (i < s.size() && is_digit(s[i])) ++i;
-  if (i == sec_begin || i >= s.size() || s[i] != '.') return std::nullopt;
+  // Ten digits are 300 years of uptime; more is line noise (and would overflow).
+  if (i == sec_begin || i - sec_begin > 10 || i >= s.size() || s[i] != '.') return std::nullopt;
   const std::size_t sec_end = i++;
   const std::size_t frac_begin = i;
   while (i < s.size() && is_digit(s[i])) ++i;
@@ -54,12 +84,25 @@ std::optional<std::pair<std::chrono::microseconds, std::size_t>> timestamp_at(st
   return std::pair{std::chrono::microseconds(sec * 1'000'000 + usec), i};
 }
 
+// A timestamp a busy serial line garbled ("[   64..518972] "): digits,
+// spaces and at least one dot in brackets. Returns the offset after it.
+std::optional<std::size_t> garbled_timestamp_at(std::string_view s, std::size_t at) {
+  const std::size_t close = s.find(']', at);
+  if (close == std::string_view::npos || close - at > 24) return std::nullopt;
+  const std::string_view inside = s.substr(at + 1, close - at - 1);
+  if (inside.find('.') == std::string_view::npos || inside.find_first_of("0123456789") == std::string_view::npos ||
+      inside.find_first_not_of(" .0123456789") != std::string_view::npos)
+    return std::nullopt;
+  return close + 1 < s.size() && s[close + 1] == ' ' ? close + 2 : close + 1;
+}
+
 }  // namespace
 
 ConsoleLine clean_line(std::string_view raw) {
   std::string text = strip_controls(raw);
   for (std::size_t at = text.find('['); at != std::string::npos; at = text.find('[', at + 1)) {
     if (const auto ts = timestamp_at(text, at)) return {ts->first, text.substr(ts->second)};
+    if (const auto end = garbled_timestamp_at(text, at)) return {std::nullopt, text.substr(*end)};
   }
   return {std::nullopt, std::move(text)};
 }

@@ -1,28 +1,10 @@
 #include "console/oom_kill.h"
 
-#include <charconv>
+#include "console/scan.h"
 
 namespace kmx::console {
 
 namespace {
-
-// Parses a decimal integer at `pos`, advancing it past the digits.
-template <typename T>
-std::optional<T> number_at(std::string_view s, std::size_t& pos) {
-  T value{};
-  const auto [end, ec] = std::from_chars(s.data() + pos, s.data() + s.size(), value);
-  if (ec != std::errc{}) return std::nullopt;
-  pos = static_cast<std::size_t>(end - s.data());
-  return value;
-}
-
-bool consume(std::string_view s, std::size_t& pos, std::string_view literal) {
-  if (s.substr(pos).starts_with(literal)) {
-    pos += literal.size();
-    return true;
-  }
-  return false;
-}
 
 // The scope prefix printed before the choice line (all eras) and before the
 // kill line (5.x+): which OOM killer acted.
@@ -30,21 +12,6 @@ Constraint scope_of(std::string_view prefix) {
   if (prefix.find("Memory cgroup out of memory") != std::string_view::npos) return Constraint::memcg;
   if (prefix.find("Out of memory") != std::string_view::npos) return Constraint::global;
   return Constraint::unknown;
-}
-
-// Value of "<key>" up to the next ',' (or the end).
-std::string_view value_after(std::string_view s, std::string_view key) {
-  const std::size_t at = s.find(key);
-  if (at == std::string_view::npos) return {};
-  const std::string_view rest = s.substr(at + key.size());
-  return rest.substr(0, rest.find(','));
-}
-
-std::optional<int> to_int(std::string_view s) {
-  std::size_t pos = 0;
-  const std::optional<int> v = number_at<int>(s, pos);
-  if (!v || pos != s.size()) return std::nullopt;
-  return v;
 }
 
 }  // namespace
@@ -93,11 +60,13 @@ std::optional<OomSummary> parse_oom_summary(std::string_view text) {
   OomSummary summary;
   const std::size_t comm_begin = task + std::string_view(",task=").size();
   summary.comm = std::string(text.substr(comm_begin, pid - comm_begin));
-  const std::optional<int> pid_value = to_int(value_after(text.substr(pid), ",pid="));
+  const std::optional<int> pid_value = whole_number<int>(value_after(text.substr(pid), ",pid="));
   if (!pid_value) return std::nullopt;
   summary.pid = *pid_value;
-  if (uid != std::string_view::npos && uid > pid) summary.uid = to_int(value_after(text.substr(uid), ",uid=")).value_or(-1);
+  if (uid != std::string_view::npos && uid > pid) summary.uid = whole_number<int>(value_after(text.substr(uid), ",uid=")).value_or(-1);
   const std::string_view constraint = value_after(text, "constraint=");
+  summary.oom_memcg = std::string(value_after(text, ",oom_memcg="));
+  summary.task_memcg = std::string(value_after(text, ",task_memcg="));
   summary.constraint = constraint == "CONSTRAINT_MEMCG" ? Constraint::memcg
                        : constraint.empty()             ? Constraint::unknown
                                                         : Constraint::global;  // NONE, CPUSET, MEMORY_POLICY
@@ -105,9 +74,16 @@ std::optional<OomSummary> parse_oom_summary(std::string_view text) {
 }
 
 std::optional<OomKill> parse_killed_process(std::string_view text) {
-  const std::size_t at = text.find("Killed process ");
-  if (at == std::string_view::npos) return std::nullopt;
+  std::size_t at = text.find("Killed process ");
   std::size_t pos = at + std::string_view("Killed process ").size();
+  if (at == std::string_view::npos) {
+    // A serial console under load may garble a byte of "process"
+    // ("Killed pprocess 120"); the memory figures still make it a kill line.
+    at = text.find("Killed ");
+    if (at == std::string_view::npos || text.find(" total-vm:", at) == std::string_view::npos) return std::nullopt;
+    pos = at + std::string_view("Killed ").size();
+    if (word_at(text, pos).empty() || !consume(text, pos, " ")) return std::nullopt;
+  }
   OomKill kill;
   const std::optional<int> pid = number_at<int>(text, pos);
   if (!pid) return std::nullopt;
@@ -140,10 +116,56 @@ std::optional<OomKill> parse_killed_process(std::string_view text) {
   return kill;
 }
 
-std::optional<std::string> parse_oom_invoked(std::string_view text) {
+std::optional<OomHeader> parse_oom_header(std::string_view text) {
   const std::size_t at = text.find(" invoked oom-killer:");
   if (at == std::string_view::npos || at == 0) return std::nullopt;
-  return std::string(text.substr(0, at));
+  OomHeader header;
+  header.comm = std::string(text.substr(0, at));
+  const std::string_view rest = text.substr(at);
+  header.gfp_mask = std::string(value_after(rest, "gfp_mask="));
+  header.order = whole_number<int>(value_after(rest, " order="));
+  header.oom_adj = whole_number<int>(value_after(rest, " oom_adj="));
+  header.oom_score_adj = whole_number<int>(value_after(rest, " oom_score_adj="));
+  return header;
+}
+
+std::optional<OomReaped> parse_oom_reaped(std::string_view text) {
+  constexpr std::string_view kReaped = "oom_reaper: reaped process ";
+  const std::size_t at = text.find(kReaped);
+  if (at == std::string_view::npos) return std::nullopt;
+  std::size_t pos = at + kReaped.size();
+  OomReaped reaped;
+  const std::optional<int> pid = number_at<int>(text, pos);
+  if (!pid || !consume(text, pos, " (")) return std::nullopt;
+  const std::size_t comm_end = text.rfind("), now ");
+  if (comm_end == std::string_view::npos || comm_end < pos) return std::nullopt;
+  reaped.pid = *pid;
+  reaped.comm = std::string(text.substr(pos, comm_end - pos));
+  reaped.anon_rss_kb = kilobytes(value_after(text.substr(comm_end), "anon-rss:")).value_or(-1);
+  return reaped;
+}
+
+std::optional<MemcgLimitLine> parse_memcg_limit_line(std::string_view text) {
+  const std::optional<Around> a = split_around(text, "Task in ", " killed as a result of limit of ");
+  if (!a) return std::nullopt;
+  return MemcgLimitLine{std::string(a->middle), std::string(a->rest)};
+}
+
+std::optional<MemcgCounter> parse_memcg_counter(std::string_view text) {
+  const std::size_t colon = text.find(": usage ");
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  MemcgCounter counter;
+  counter.name = std::string(text.substr(0, colon));
+  if (counter.name.find(' ') != std::string::npos) return std::nullopt;
+  const std::string_view rest = text.substr(colon);
+  const std::optional<long long> usage = kilobytes(value_after(rest, ": usage "));
+  const std::optional<long long> limit = kilobytes(value_after(rest, " limit "));
+  const std::optional<long long> failcnt = whole_number<long long>(value_after(rest, " failcnt "));
+  if (!usage || !limit || !failcnt) return std::nullopt;
+  counter.usage_kb = *usage;
+  counter.limit_kb = *limit;
+  counter.failcnt = *failcnt;
+  return counter;
 }
 
 }  // namespace kmx::console

@@ -56,6 +56,7 @@ struct OomSummary {
   std::string comm;
   int uid = -1;
   Constraint constraint = Constraint::unknown;
+  std::string oom_memcg, task_memcg;  // "" when not printed (global OOM)
 };
 std::optional<OomSummary> parse_oom_summary(std::string_view text);
 
@@ -63,8 +64,41 @@ std::optional<OomSummary> parse_oom_summary(std::string_view text);
 // to fill from a choice line.
 std::optional<OomKill> parse_killed_process(std::string_view text);
 
-// "<comm> invoked oom-killer: ..." (the start of every OOM report that is not
-// rate-limited); returns the comm of the task that hit the limit.
-std::optional<std::string> parse_oom_invoked(std::string_view text);
+// "<comm> invoked oom-killer: gfp_mask=0xd0, order=0, oom_adj=0, oom_score_adj=0"
+// (2.6.32/3.x; 4.x adds "(GFP_...)" and "nodemask=", 3.10+ drops oom_adj):
+// the start of every OOM report that is not rate-limited.
+struct OomHeader {
+  std::string comm;  // the task that hit the limit
+  std::string gfp_mask;  // as printed, e.g. "0xcc0(GFP_KERNEL)"
+  std::optional<int> order;
+  std::optional<int> oom_adj;  // 2.6.32-3.9 only
+  std::optional<int> oom_score_adj;
+};
+std::optional<OomHeader> parse_oom_header(std::string_view text);
+
+// "oom_reaper: reaped process 1234 (wlchild), now anon-rss:0kB, ..." (4.6+).
+struct OomReaped {
+  int pid = 0;
+  std::string comm;
+  int64_t anon_rss_kb = -1;  // what was left after reaping
+};
+std::optional<OomReaped> parse_oom_reaped(std::string_view text);
+
+// The memcg lines of a report:
+//   "Task in /ct killed as a result of limit of /ct" (2.6.32-4.18)
+//   "memory: usage 262144kB, limit 262144kB, failcnt 8673", and the same for
+//   "memory+swap", "kmem" (3.x+, v1) and "swap" (v2).
+struct MemcgLimitLine {
+  std::string task_memcg, oom_memcg;
+};
+std::optional<MemcgLimitLine> parse_memcg_limit_line(std::string_view text);
+
+struct MemcgCounter {
+  std::string name;  // "memory", "memory+swap", "kmem", "swap"
+  int64_t usage_kb = 0;
+  int64_t limit_kb = 0;
+  int64_t failcnt = 0;
+};
+std::optional<MemcgCounter> parse_memcg_counter(std::string_view text);
 
 }  // namespace kmx::console

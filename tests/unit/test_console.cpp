@@ -119,7 +119,7 @@ TEST(ConsoleRealLogs, RandomChunksGiveTheSameResult) {
     }
     events += p.finish().size();
     ASSERT_EQ(p.oom_kills().size(), whole.oom_kills().size());
-    EXPECT_EQ(events, 24u);  // 12 headers + 12 kills
+    EXPECT_EQ(events, 36u);  // 12 headers + 12 kills + 12 whole reports
     for (std::size_t i = 0; i < p.oom_kills().size(); ++i) {
       EXPECT_EQ(p.oom_kills()[i].pid, whole.oom_kills()[i].pid);
       EXPECT_EQ(p.oom_kills()[i].chosen_pid, whole.oom_kills()[i].chosen_pid);
@@ -155,9 +155,29 @@ TEST(ConsoleSynthetic, Linux61SummaryAndKillLineCountOnce) {
   EXPECT_EQ(p.panic(), "System is deadlocked on memory");
   std::vector<EventKind> kinds;
   for (const Event& e : events) kinds.push_back(e.kind);
-  EXPECT_EQ(kinds, (std::vector<EventKind>{EventKind::oom_invoked, EventKind::oom_kill, EventKind::oom_kill,
-                                           EventKind::oom_invoked, EventKind::oom_kill, EventKind::panic}));
-  EXPECT_EQ(events[3].detail, "kworker/u4:2");
+  EXPECT_EQ(kinds, (std::vector<EventKind>{EventKind::oom_invoked, EventKind::oom_kill, EventKind::oom_report,
+                                           EventKind::oom_reaped, EventKind::oom_kill, EventKind::oom_report,
+                                           EventKind::oom_reaped, EventKind::oom_invoked, EventKind::oom_kill,
+                                           EventKind::oom_report, EventKind::panic}));
+  EXPECT_EQ(events[7].detail, "kworker/u4:2");
+  // The first report, whole: trigger, counters, the task table, the kill.
+  const OomReport& r = *events[2].oom;
+  EXPECT_EQ(r.trigger_pid, 1234);
+  EXPECT_EQ(r.header->gfp_mask, "0xcc0(GFP_KERNEL)");
+  ASSERT_EQ(r.memcg_counters.size(), 2u);
+  EXPECT_EQ(r.memcg_counters[1].name, "swap");
+  EXPECT_EQ(r.memcg_counters[0].failcnt, 412);
+  ASSERT_EQ(r.candidates.size(), 4u);
+  EXPECT_EQ(r.candidates[2].pid, 1234);
+  EXPECT_EQ(r.candidates[2].rss, 1313);
+  EXPECT_EQ(r.candidates[2].pgtables_bytes, 49152);
+  EXPECT_EQ(r.candidates[0].comm, "ctinit");
+  EXPECT_EQ(r.oom_memcg, "/ct");
+  EXPECT_EQ(events[3].reaped->pid, 1234);
+  // The rate-limited second kill makes a report of its own line only.
+  EXPECT_FALSE(events[5].oom->header);
+  EXPECT_TRUE(events[5].oom->candidates.empty());
+  EXPECT_EQ(events[9].oom->constraint, Constraint::global);
   EXPECT_EQ(events.back().kernel_time, microseconds(41'000'000));
 }
 
@@ -205,10 +225,13 @@ TEST(ConsoleSynthetic, UnkilledSummaryDoesNotAttachToTheNextReport) {
 
 TEST(ConsoleSynthetic, LockupsAndHungTasks) {
   ConsoleParser p;
-  const std::vector<Event> e =
+  std::vector<Event> e =
       p.feed("[  52.1] BUG: soft lockup - CPU#0 stuck for 22s! [wlchild:1234]\n"
              "[  60.2] watchdog: BUG: soft lockup - CPU#1 stuck for 23s! [ctinit:1]\n"
              "[ 242.0] INFO: task wlchild:1240 blocked for more than 120 seconds.\n");
+  ASSERT_EQ(e.size(), 2u);  // the hung task's report may go on with its stack
+  const std::vector<Event> last = p.finish();
+  e.insert(e.end(), last.begin(), last.end());
   ASSERT_EQ(e.size(), 3u);
   EXPECT_EQ(e[0].kind, EventKind::soft_lockup);
   EXPECT_EQ(e[0].detail, "CPU#0 stuck for 22s! [wlchild:1234]");
