@@ -12,5 +12,6 @@ namespace kmx::cli {
 using Command = std::function<int()>;
 
 Command add_run_command(CLI::App& app);
+Command add_image_command(CLI::App& app);
 
 }  // namespace kmx::cli

@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
     commands.emplace(app.get_subcommands({}).back(), std::move(run));
   };
   add(kmx::cli::add_run_command);
+  add(kmx::cli::add_image_command);
 
   try {
     app.parse(argc, argv);
