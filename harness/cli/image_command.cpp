@@ -13,7 +13,6 @@
 #include "image/kernel_version.h"
 #include "image/oom_family.h"
 #include "util/error.h"
-#include "util/units.h"
 
 namespace kmx::cli {
 
@@ -37,9 +36,11 @@ struct ImageOptions {
 
 std::string short_sha(const std::string& sha) { return sha.substr(0, 12); }
 
+std::string megabytes(std::uint64_t bytes) { return fmt::format("{:.0f}M", static_cast<double>(bytes) / (1 << 20)); }
+
 void print_record(const image::ImageRecord& r) {
   fmt::print("{} {} ({}, {}, {}) sha256 {}\n", r.name.empty() ? "imported" : r.name, r.release, r.distro,
-             r.oom_family, util::format_size(r.size), r.sha256);
+             r.oom_family, megabytes(r.size), r.sha256);
 }
 
 int list(const ImageOptions& o) {
@@ -58,14 +59,14 @@ int list(const ImageOptions& o) {
                  e.is_debian() ? e.description : e.url);
       continue;
     }
-    fmt::print(kRow, e.name, it->second.release, util::format_size(it->second.size), short_sha(it->first),
+    fmt::print(kRow, e.name, it->second.release, megabytes(it->second.size), short_sha(it->first),
                it->second.source);
     cached.erase(it);
   }
   // What no catalog name points at now: imports, and older fetches.
   for (const auto& [sha, r] : cached)
     fmt::print(kRow, r.name.empty() ? "(imported)" : fmt::format("({} before)", r.name), r.release,
-               util::format_size(r.size), short_sha(sha), r.source);
+               megabytes(r.size), short_sha(sha), r.source);
   fmt::print("cache: {}\n", store.root().string());
   return kExitOk;
 }

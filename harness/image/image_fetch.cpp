@@ -83,16 +83,16 @@ ImageRecord fetch_url(const CatalogEntry& entry, ImageStore& store) {
   const fs::path file = dir / "package";
   fmt::print(stderr, "kmatrix: {}: downloading {}\n", entry.name, entry.url);
   const util::Downloaded got = util::http_download(entry.url, file, expected);
-  if (!expected) {
+  ImageRecord r = store.add(got.sha256, [&](const fs::path& staging) {
+    return unpack_entry(file, staging, entry, entry.url);
+  });
+  if (!expected) {  // only a package that unpacked to the promised kernel is pinned
+    store.set_pin(entry.name, got.sha256);
     fmt::print(stderr,
                "kmatrix: WARNING: {} has no sha256 in the catalog: trusting this first download and pinning sha256 "
                "{} in {}; later fetches must match it. Verify it and add `sha256 = \"{}\"` to the catalog.\n",
                entry.name, got.sha256, store.pin_file(entry.name).string(), got.sha256);
   }
-  ImageRecord r = store.add(got.sha256, [&](const fs::path& staging) {
-    return unpack_entry(file, staging, entry, entry.url);
-  });
-  if (!expected) store.set_pin(entry.name, got.sha256);  // only a package that unpacked to a kernel is trusted
   return r;
 }
 
