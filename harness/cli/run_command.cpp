@@ -13,7 +13,7 @@ Command add_run_command(CLI::App& app) {
   cmd->add_option("--out", options->out_dir,
                   "Output directory (default: results/<UTC time>); must not hold a run already");
   cmd->add_option("--kernel", options->kernel_override,
-                  "Kernel for every cell: a catalog name (debian:bookworm) or a bzImage path");
+                  "Kernel for every cell: a catalog name (debian:trixie, centos:6.5), a cache SHA-256, or a bzImage path");
   cmd->add_option("--modules", options->modules_dir,
                   "With --kernel PATH: the kernel's /lib/modules/<release> directory");
   cmd->add_option("--accel", options->accel, "auto (KVM if a probe shows it works, else TCG), kvm or tcg")
