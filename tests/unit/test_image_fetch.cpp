@@ -16,18 +16,11 @@ namespace {
 
 namespace fs = std::filesystem;
 using kmx::testing::LocalHttpServer;
+using testing::dir_entries;
 using testing::ScratchDir;
 using testing::write_file;
 
 constexpr const char* kRelease = "2.6.32-431.el6.x86_64";
-
-std::vector<std::string> entries_of(const fs::path& dir) {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) names.push_back(e.path().filename().string());
-  std::ranges::sort(names);
-  return names;
-}
 
 int count_lines(const std::string& s) { return static_cast<int>(std::ranges::count(s, '\n')); }
 
@@ -64,7 +57,7 @@ TEST(HttpDownload, AChecksumMismatchLeavesNothing) {
   } catch (const HostError& e) {
     EXPECT_NE(std::string(e.what()).find("does not match the expected 0000"), std::string::npos) << e.what();
   }
-  EXPECT_EQ(entries_of(dir / "out"), std::vector<std::string>{});
+  EXPECT_EQ(dir_entries(dir / "out"), std::vector<std::string>{});
 }
 
 TEST(HttpDownload, ATruncatedTransferLeavesNothing) {
@@ -73,7 +66,7 @@ TEST(HttpDownload, ATruncatedTransferLeavesNothing) {
   LocalHttpServer server(dir / "www", dir / "log", {.truncated = {"/k.bin"}});
   fs::create_directories(dir / "out");
   EXPECT_THROW(util::http_download(server.url("/k.bin"), dir / "out/k.bin", std::nullopt), HostError);
-  EXPECT_EQ(entries_of(dir / "out"), std::vector<std::string>{});
+  EXPECT_EQ(dir_entries(dir / "out"), std::vector<std::string>{});
 }
 
 TEST(HttpDownload, MissingFileAndNoServerAreClearHostErrors) {
@@ -121,17 +114,14 @@ struct RpmSite {
   fs::path cache() const { return dir / "cache"; }
   std::vector<std::string> cached() const {
     std::vector<std::string> shas;
-    for (const std::string& n : entries_of(cache() / "images"))
+    for (const std::string& n : dir_entries(cache() / "images"))
       if (n.size() == 64) shas.push_back(n);
     return shas;
   }
 };
 
-#define REQUIRE_RPMBUILD() \
-  if (!testing::have_rpmbuild()) GTEST_SKIP() << "rpmbuild is not installed (Debian package rpm; ci/setup.sh installs it)"
-
 TEST(FetchUrl, FirstFetchPinsLaterFetchesUseThePin) {
-  REQUIRE_RPMBUILD();
+  KMX_REQUIRE_RPMBUILD();
   RpmSite site("tofu");
   ImageStore store(site.cache());
   const std::string sha = util::sha256_file(site.dir / "www/kernel.rpm");
@@ -144,7 +134,7 @@ TEST(FetchUrl, FirstFetchPinsLaterFetchesUseThePin) {
   EXPECT_EQ(r.modules_dir, std::string("lib/modules/") + kRelease);
   EXPECT_EQ(store.pin("centos:test"), sha);
   EXPECT_EQ(store.ref("centos:test"), sha);
-  EXPECT_EQ(entries_of(site.cache() / "images/downloads/centos-test"), std::vector<std::string>{});
+  EXPECT_EQ(dir_entries(site.cache() / "images/downloads/centos-test"), std::vector<std::string>{});
 
   // Pinned and cached: no second download.
   EXPECT_EQ(fetch_image(site.entry, store).sha256, sha);
@@ -159,7 +149,7 @@ TEST(FetchUrl, FirstFetchPinsLaterFetchesUseThePin) {
 }
 
 TEST(FetchUrl, ACatalogChecksumIsVerified) {
-  REQUIRE_RPMBUILD();
+  KMX_REQUIRE_RPMBUILD();
   RpmSite site("sha");
   ImageStore store(site.cache());
   site.entry.sha256 = std::string(64, 'a');
@@ -172,7 +162,7 @@ TEST(FetchUrl, ACatalogChecksumIsVerified) {
 }
 
 TEST(FetchUrl, BadPackagesLeaveNothingInTheCache) {
-  REQUIRE_RPMBUILD();
+  KMX_REQUIRE_RPMBUILD();
   RpmSite site("bad", {.truncated = {"/kernel.rpm"}});
   ImageStore store(site.cache());
   EXPECT_THROW(fetch_image(site.entry, store), HostError);  // the transfer broke off
@@ -189,9 +179,9 @@ TEST(FetchUrl, BadPackagesLeaveNothingInTheCache) {
   }
   EXPECT_EQ(empty.cached(), std::vector<std::string>{});
   EXPECT_EQ(empty_store.pin("centos:test"), std::nullopt);  // nothing trusted that was no kernel
-  for (const std::string& name : entries_of(empty.cache() / "images"))  // no entry, no staging directory
+  for (const std::string& name : dir_entries(empty.cache() / "images"))  // no entry, no staging directory
     EXPECT_TRUE(name == "downloads" || name == "locks" || name.ends_with(".lock")) << name;
-  EXPECT_EQ(entries_of(empty.cache() / "images/downloads/centos-test"), std::vector<std::string>{});
+  EXPECT_EQ(dir_entries(empty.cache() / "images/downloads/centos-test"), std::vector<std::string>{});
 
   RpmSite wrong("release");
   wrong.entry.release = "3.10.0-1160.el7.x86_64";
@@ -208,11 +198,11 @@ TEST(FetchUrl, OfflineIsAHostErrorAndLeavesNothing) {
                            .url = "http://127.0.0.1:" + std::to_string(refused_port()) + "/kernel.rpm"};
   EXPECT_THROW(fetch_image(entry, store), HostError);
   EXPECT_EQ(store.ref("centos:6.5"), std::nullopt);
-  EXPECT_EQ(entries_of(dir / "cache/images/downloads/centos-6.5"), std::vector<std::string>{});
+  EXPECT_EQ(dir_entries(dir / "cache/images/downloads/centos-6.5"), std::vector<std::string>{});
 }
 
 TEST(FetchUrl, TwoProcessesFetchingTogetherDownloadOnce) {
-  REQUIRE_RPMBUILD();
+  KMX_REQUIRE_RPMBUILD();
   // The server answers slowly, so the second fetch starts while the first downloads.
   RpmSite site("race", {.delay = std::chrono::milliseconds(800)});
   std::vector<pid_t> children;

@@ -7,6 +7,7 @@
 #include <elf.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -154,6 +155,20 @@ inline std::filesystem::path build_rpm(const std::filesystem::path& work, const 
   return out / "x86_64" / (name + "-1-1.x86_64.rpm");
 }
 
+// The names in `dir`, sorted; none if it does not exist.
+inline std::vector<std::string> dir_entries(const std::filesystem::path& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 inline bool have_rpmbuild() { return std::system("command -v rpmbuild >/dev/null 2>&1") == 0; }
 
 }  // namespace kmx::image::testing
+
+// CI installs rpm (ci/setup.sh); elsewhere the RPM tests say why they skip.
+#define KMX_REQUIRE_RPMBUILD()                   \
+  if (!::kmx::image::testing::have_rpmbuild()) \
+  GTEST_SKIP() << "rpmbuild is not installed (Debian package rpm; ci/setup.sh installs it)"

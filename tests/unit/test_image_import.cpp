@@ -35,19 +35,10 @@ fs::path centos_rpm(const ScratchDir& dir, const std::string& name = "kernel", b
   return testing::build_rpm(dir / "build", name, files);
 }
 
-std::vector<std::string> cached(const ScratchDir& dir) {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir / "cache/images", ec)) names.push_back(e.path().filename().string());
-  std::ranges::sort(names);
-  return names;
-}
-
-#define REQUIRE_RPMBUILD() \
-  if (!testing::have_rpmbuild()) GTEST_SKIP() << "rpmbuild is not installed (Debian package rpm; ci/setup.sh installs it)"
+std::vector<std::string> cached(const ScratchDir& dir) { return testing::dir_entries(dir / "cache/images"); }
 
 TEST(ImportRpm, CentOsLayoutBecomesABootableImage) {
-  REQUIRE_RPMBUILD();
+  KMX_REQUIRE_RPMBUILD();
   ScratchDir dir("import-rpm");
   const fs::path rpm = centos_rpm(dir);
   ImageStore store(dir / "cache");
@@ -82,7 +73,7 @@ TEST(ImportRpm, CentOsLayoutBecomesABootableImage) {
 }
 
 TEST(ImportRpm, CorruptOrKernelLessPackagesAreRefusedAndLeaveNothing) {
-  REQUIRE_RPMBUILD();
+  KMX_REQUIRE_RPMBUILD();
   ScratchDir dir("import-bad-rpm");
   ImageStore store(dir / "cache");
   const std::string whole = testing::read_file(centos_rpm(dir));
