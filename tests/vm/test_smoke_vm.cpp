@@ -26,11 +26,12 @@ struct MatrixRun {
   std::map<std::string, json> cells;  // by cell name
 };
 
-MatrixRun run_kmatrix(const std::string& matrix, const std::string& tag) {
+MatrixRun run_kmatrix(const std::string& matrix, const std::string& tag, const std::string& extra = "") {
   MatrixRun run;
   run.dir = fs::temp_directory_path() / fmt::format("kmatrix-vm-{}-{}", tag, ::getpid());
   fs::remove_all(run.dir);
-  const std::string cmd = fmt::format("'{}' run '{}' --out '{}' 2>&1", KMATRIX_BINARY, matrix, run.dir.string());
+  const std::string cmd =
+      fmt::format("'{}' run '{}' --out '{}' {} 2>&1", KMATRIX_BINARY, matrix, run.dir.string(), extra);
   const int status = std::system(cmd.c_str());
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   std::ifstream in(run.dir / "cells.jsonl");
@@ -56,6 +57,11 @@ const MatrixRun& smoke_run() {
 
 const MatrixRun& faults_run() {
   static const MatrixRun run = run_kmatrix(KMATRIX_SOURCE_DIR "/tests/data/vm/faults.toml", "faults");
+  return run;
+}
+
+const MatrixRun& kernels_run() {
+  static const MatrixRun run = run_kmatrix(KMATRIX_SOURCE_DIR "/tests/data/vm/kernels.toml", "kernels");
   return run;
 }
 
@@ -128,6 +134,27 @@ TEST(FaultMatrix, PanicOnOomIsAPanic) {
   const json& c = cell(run, "global-oom-panic");
   EXPECT_EQ(c.at("outcome"), "panic");
   EXPECT_NE(c.at("detail").get<std::string>().find("Out of memory"), std::string::npos);
+}
+
+TEST(KernelMatrix, EachDebianKernelBootsAndOomKills) {
+  const MatrixRun& run = kernels_run();
+  EXPECT_EQ(run.exit_code, 0);
+  std::map<std::string, std::string> release_of;  // spec -> release
+  for (const auto& [name, c] : run.cells) {
+    EXPECT_EQ(c.at("outcome"), "oom-killed") << name;
+    release_of[c.at("kernel").at("spec").get<std::string>()] = c.at("kernel").at("release").get<std::string>();
+  }
+  EXPECT_TRUE(release_of["debian:bullseye"].starts_with("5.10.")) << release_of["debian:bullseye"];
+  EXPECT_TRUE(release_of["debian:bookworm"].starts_with("6.1.")) << release_of["debian:bookworm"];
+  EXPECT_TRUE(release_of["debian:trixie"].starts_with("6.12.")) << release_of["debian:trixie"];
+}
+
+TEST(KernelMatrix, AKernelThatCannotRunTheCellsStopsTheRunBeforeAnyVm) {
+  // Debian 13 has no cgroup v1 memory controller; the smoke cells use v1.
+  const MatrixRun run = run_kmatrix(KMATRIX_SOURCE_DIR "/matrix/smoke.toml", "trixie-v1", "--kernel debian:trixie");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_TRUE(run.cells.empty());
+  EXPECT_FALSE(fs::exists(run.dir / "run.json"));
 }
 
 }  // namespace
