@@ -1,6 +1,7 @@
 // `kmatrix image list|fetch|import|check`: the kernel image cache.
 #include <fmt/format.h>
 
+#include <cstdio>
 #include <map>
 #include <memory>
 
@@ -105,6 +106,7 @@ int check(const ImageOptions& o) {
   fmt::print("checks for cells with cgroup {}, a memory+swap limit, a PID namespace and swap on brd:\n", o.cgroup);
   for (const image::CheckItem& i : report.check.items)
     fmt::print("  {:<8} {:<28} {}\n", image::to_string(i.status), i.what, i.detail);
+  std::fflush(stdout);  // the report before the error line, also when both go to one pipe
   if (!report.check.can_run())
     throw UsageError(fmt::format("kernel {} ({}) cannot run kmatrix cells: {}", k.spec, k.release,
                                  report.check.missing_summary()));
