@@ -14,5 +14,6 @@ using Command = std::function<int()>;
 Command add_run_command(CLI::App& app);
 Command add_merge_command(CLI::App& app);
 Command add_explain_command(CLI::App& app);
+Command add_image_command(CLI::App& app);
 
 }  // namespace kmx::cli

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   add(kmx::cli::add_run_command);
   add(kmx::cli::add_merge_command);
   add(kmx::cli::add_explain_command);
+  add(kmx::cli::add_image_command);
 
   try {
     app.parse(argc, argv);

@@ -1,18 +1,16 @@
 #include "image/kernel.h"
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
-#include <array>
 #include <cstdlib>
-#include <fstream>
-#include <ranges>
 
 #include "image/bzimage.h"
-#include "image/deb_unpack.h"
-#include "image/debian_package.h"
-#include "image/kernel_package.h"
-#include "util/complete_directory.h"
+#include "image/catalog.h"
+#include "image/image_fetch.h"
+#include "image/image_record.h"
+#include "image/image_store.h"
+#include "image/kernel_version.h"
+#include "image/modules.h"
 #include "util/error.h"
 #include "util/sha256.h"
 
@@ -22,75 +20,46 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A distribution kernel comes from the host's apt, so it is only available
-// on a host of that release.
-struct DistroKernel {
-  std::string_view spec;
-  std::string_view codename;      // the host's VERSION_CODENAME must match
-  std::string_view metapackage;   // depends on the current kernel package
-};
+constexpr size_t kMinShaPrefix = 12;
 
-constexpr std::array kDistroKernels = {
-    DistroKernel{"debian:bookworm", "bookworm", "linux-image-amd64"},
-};
-
-bool is_distro_spec(const std::string& spec) {
+bool is_catalog_name(const std::string& spec) {
   return spec.find(':') != std::string::npos && spec.find('/') == std::string::npos;
 }
 
-std::string host_codename() {
-  std::ifstream in("/etc/os-release");
-  for (std::string line; std::getline(in, line);)
-    if (line.starts_with("VERSION_CODENAME=")) return line.substr(17);
-  return "unknown";
+bool is_sha_prefix(const std::string& spec) {
+  return spec.size() >= kMinShaPrefix && spec.size() <= 64 &&
+         spec.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
-// What the cache keeps of a kernel package: the kernel, its config, its modules.
-bool kept_from_package(std::string_view path) {
-  return path.starts_with("boot/vmlinuz-") || path.starts_with("boot/config-") || path.starts_with("lib/modules/");
-}
-
-fs::path find_vmlinuz(const fs::path& unpacked) {
-  for (const auto& e : fs::directory_iterator(unpacked / "boot"))
-    if (e.path().filename().string().starts_with("vmlinuz-")) return e.path();
-  throw HostError(fmt::format("{}: kernel package holds no /boot/vmlinuz-*", unpacked.string()));
-}
-
-Kernel describe(const std::string& spec, const fs::path& bzimage, const fs::path& modules_dir) {
+Kernel describe(const std::string& spec, const fs::path& bzimage) {
   const std::string version = read_bzimage_version(bzimage);
   return {.spec = spec,
           .bzimage = bzimage,
-          .modules_dir = modules_dir,
+          .modules_dir = {},
+          .config = {},
           .release = release_of(version),
           .version_string = version,
-          .sha256 = util::sha256_file(bzimage)};
+          .sha256 = util::sha256_file(bzimage),
+          .distro = distro_of_release(release_of(version))};
 }
 
-Kernel resolve_distro_kernel(const std::string& spec, const fs::path& modules_dir, const fs::path& cache_dir) {
-  const auto known = std::ranges::find(kDistroKernels, spec, &DistroKernel::spec);
-  if (known == kDistroKernels.end())
-    throw UsageError(fmt::format("kernel {}: unknown distribution kernel; known: {}", spec,
-                                 fmt::join(kDistroKernels | std::views::transform(&DistroKernel::spec), ", ")));
-  if (const std::string host = host_codename(); host != known->codename)
-    throw HostError(fmt::format("kernel {}: taken from this host's apt, but the host is {}, not {}", spec, host,
-                                known->codename));
-
-  const fs::path kernels = cache_dir / "kernels";
-  const AptPackage package =
-      current_kernel_package(std::string(known->metapackage), kernels / fmt::format("{}.package", known->codename));
-  const fs::path unpacked = kernels / package.sha256;
-  util::create_directory_once(unpacked, [&](const fs::path& staging) {
-    fmt::print(stderr, "kmatrix: downloading {} {}\n", package.name, package.version);
-    const fs::path deb = apt_download(package, staging);
-    unpack_deb(deb, staging, kept_from_package);
-    fs::remove(deb);  // everything needed is unpacked; the .deb would double the cache
-  });
-
-  Kernel k = describe(spec, find_vmlinuz(unpacked), {});
-  k.modules_dir = modules_dir.empty() ? unpacked / "lib" / "modules" / k.release : modules_dir;
-  if (!fs::is_directory(k.modules_dir))
-    throw HostError(fmt::format("{}: kernel package {} has no modules for {}", unpacked.string(), package.name, k.release));
+Kernel from_record(const std::string& spec, const ImageRecord& r, const ImageStore& store) {
+  const fs::path dir = store.entry_dir(r.sha256);
+  Kernel k = describe(spec, dir / r.bzimage);
+  if (!r.modules_dir.empty()) k.modules_dir = dir / r.modules_dir;
+  if (!r.config.empty()) k.config = dir / r.config;
+  k.distro = r.distro;
   return k;
+}
+
+Kernel resolve_cached(const std::string& spec, const fs::path& cache_dir) {
+  ImageStore store(cache_dir);
+  if (is_catalog_name(spec)) {
+    const Catalog catalog = load_catalog(default_catalog_path());
+    return from_record(spec, cached_or_fetch(catalog.at(spec), store), store);
+  }
+  if (auto r = store.find_prefix(spec)) return from_record(spec, *r, store);
+  throw UsageError(fmt::format("kernel {}: no cached image has this SHA-256 (see `kmatrix image list`)", spec));
 }
 
 }  // namespace
@@ -98,8 +67,31 @@ Kernel resolve_distro_kernel(const std::string& spec, const fs::path& modules_di
 Kernel resolve_kernel(const std::string& spec, const fs::path& modules_dir, const fs::path& cache_dir) {
   if (!modules_dir.empty() && !fs::is_directory(modules_dir))
     throw UsageError(fmt::format("{}: modules_dir is not a directory", modules_dir.string()));
-  if (is_distro_spec(spec)) return resolve_distro_kernel(spec, modules_dir, cache_dir);
-  return describe(spec, spec, modules_dir);
+  Kernel k = is_catalog_name(spec) || is_sha_prefix(spec) ? resolve_cached(spec, cache_dir) : describe(spec, spec);
+  if (!modules_dir.empty()) k.modules_dir = modules_dir;
+  return k;
+}
+
+KernelReport check_kernel_image(const Kernel& kernel, const CellNeeds& needs) {
+  const auto config = load_kernel_config(kernel.config, kernel.bzimage);
+  const auto version = parse_kernel_version(kernel.release);
+  if (!version) throw UsageError(fmt::format("kernel {}: release '{}' has no version number", kernel.spec, kernel.release));
+  const std::set<std::string> modules =
+      kernel.modules_dir.empty() ? std::set<std::string>{} : module_names(kernel.modules_dir);
+  return {config ? config->origin : "",
+          check_kernel(config ? std::optional(config->config) : std::nullopt, *version, modules, needs)};
+}
+
+void require_runnable(const Kernel& kernel, const CellNeeds& needs) {
+  const KernelReport report = check_kernel_image(kernel, needs);
+  if (!report.check.can_run())
+    throw UsageError(fmt::format("kernel {} ({}) cannot run these cells: {}", kernel.spec, kernel.release,
+                                 report.check.missing_summary()));
+  if (!report.check.config_known)
+    fmt::print(stderr,
+               "kmatrix: warning: kernel {} ({}): no config (no /boot/config-*, no IKCONFIG), so memory cgroup, "
+               "console and driver support are not checked before boot\n",
+               kernel.spec, kernel.release);
 }
 
 fs::path default_cache_dir() {

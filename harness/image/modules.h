@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,5 +18,9 @@ struct Module {
 // left out. Dependencies come from modules.dep when present, else from each
 // module's .modinfo. UsageError naming the module and kernel if one is missing.
 std::vector<Module> module_closure(const std::filesystem::path& modules_dir, const std::vector<std::string>& names);
+
+// The canonical names (see canonical_module_name) of the module files under
+// `modules_dir`: what a cell could load there.
+std::set<std::string> module_names(const std::filesystem::path& modules_dir);
 
 }  // namespace kmx::image

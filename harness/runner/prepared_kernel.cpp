@@ -6,8 +6,22 @@
 
 #include "agent/cell_message.h"
 #include "image/initramfs.h"
+#include "image/kernel_check.h"
 
 namespace kmx::runner {
+
+namespace {
+
+// What a kernel's cells use, for checking the kernel before any VM starts.
+void add_needs(image::CellNeeds& needs, const matrix::Cell& cell) {
+  const bool v1 = cell.container.cgroup == "v1";
+  needs.cgroup_v1 |= v1;
+  needs.cgroup_v2 |= !v1;
+  needs.swap_accounting |= cell.container.memsw_limit != 0;
+  needs.pid_namespace |= cell.container.pid_namespace;
+}
+
+}  // namespace
 
 std::map<std::string, PreparedKernel> prepare_kernels(const std::vector<matrix::Cell>& cells,
                                                       const std::filesystem::path& cache_dir) {
@@ -15,10 +29,12 @@ std::map<std::string, PreparedKernel> prepare_kernels(const std::vector<matrix::
   // each cell's message says which of them to load.
   std::map<std::string, std::set<std::string>> wanted;
   std::map<std::string, std::string> modules_dir;
+  std::map<std::string, image::CellNeeds> needs;
   for (const matrix::Cell& cell : cells) {
     auto& names = wanted[cell.run.kernel];
     for (const std::string& m : agent::modules_needed(cell)) names.insert(m);
     modules_dir[cell.run.kernel] = cell.run.modules_dir;
+    add_needs(needs[cell.run.kernel], cell);
   }
 
   std::map<std::string, PreparedKernel> prepared;
@@ -26,6 +42,8 @@ std::map<std::string, PreparedKernel> prepare_kernels(const std::vector<matrix::
     fmt::print(stderr, "kmatrix: preparing kernel {}\n", spec);
     PreparedKernel p;
     p.kernel = image::resolve_kernel(spec, modules_dir[spec], cache_dir);
+    needs[spec].modules = {names.begin(), names.end()};
+    image::require_runnable(p.kernel, needs[spec]);
     p.modules = image::module_closure(p.kernel.modules_dir, {names.begin(), names.end()});
     p.initramfs = image::build_initramfs({KMATRIX_AGENT_PATH, p.modules}, cache_dir);
     fmt::print(stderr, "kmatrix: kernel {} is {} ({} module(s) in the initramfs)\n", spec, p.kernel.release,

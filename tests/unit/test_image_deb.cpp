@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "image/deb_unpack.h"
+#include "image/package_unpack.h"
 #include "test_image_helpers.h"
 #include "util/complete_directory.h"
 #include "util/error.h"

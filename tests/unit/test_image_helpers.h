@@ -7,11 +7,16 @@
 #include <elf.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "util/subprocess.h"
 
 namespace kmx::image::testing {
 
@@ -50,6 +55,21 @@ inline std::string fake_bzimage(const std::string& version) {
   image[0x20F] = static_cast<char>(pointer >> 8);
   std::memcpy(&image[0x200 + pointer], version.c_str(), version.size() + 1);
   return image;
+}
+
+// A bzImage whose protected-mode part (after 7 setup sectors + the boot
+// sector: 4 KiB) is `payload`, as the boot header's payload fields say: what
+// the compressed vmlinux of a real image is.
+inline std::string fake_bzimage_with_payload(const std::string& version, const std::string& payload) {
+  std::string image = fake_bzimage(version);
+  image[0x1F1] = 7;  // setup_sects: the protected-mode code starts at (7 + 1) * 512 = 0x1000
+  image[0x206] = 0x0F;  // boot protocol 2.15
+  image[0x207] = 0x02;
+  for (int i = 0; i < 4; ++i) {
+    image[0x248 + i] = 0;  // payload_offset
+    image[0x24C + i] = static_cast<char>((payload.size() >> (8 * i)) & 0xff);  // payload_length
+  }
+  return image + payload;
 }
 
 // A minimal relocatable ELF64 with sections: null, .modinfo, .shstrtab.
@@ -111,4 +131,44 @@ inline std::string compress(const std::string& bytes, int (*add_filter)(archive*
   return out;
 }
 
+// Builds a kernel RPM with rpmbuild, laid out as CentOS's are:
+// /boot/vmlinuz-<release>, /boot/config-<release>, /lib/modules/<release>/...
+// `files` maps paths under that root to their bytes. Returns the .rpm, or an
+// empty path if rpmbuild is not installed.
+inline std::filesystem::path build_rpm(const std::filesystem::path& work, const std::string& name,
+                                       const std::vector<std::pair<std::string, std::string>>& files) {
+  namespace fs = std::filesystem;
+  const fs::path root = work / (name + "-root");
+  for (const auto& [path, bytes] : files) write_file(root / path, bytes);
+  write_file(work / (name + ".spec"),
+             "Name: " + name + "\nVersion: 1\nRelease: 1\nSummary: test kernel\nLicense: GPL\nAutoReqProv: no\n"
+             "%define debug_package %{nil}\n%define __os_install_post %{nil}\n%global _build_id_links none\n"
+             "%description\ntest kernel\n%install\ncp -a " + root.string() + "/. %{buildroot}/\n"
+             "%files\n/*\n");
+  const fs::path out = work / (name + "-out");
+  // xz payloads, as CentOS 6 and 7 ship.
+  const util::CommandResult r = util::run_command(
+      "rpmbuild", {"-bb", "--quiet", "--nodeps", "--target", "x86_64", "--define", "_topdir " + (work / "top").string(),
+                   "--define", "_rpmdir " + out.string(), "--define", "_binary_payload w2.xzdio",
+                   (work / (name + ".spec")).string()});
+  if (r.exit_code != 0) throw std::runtime_error("rpmbuild failed: " + r.err);
+  return out / "x86_64" / (name + "-1-1.x86_64.rpm");
+}
+
+// The names in `dir`, sorted; none if it does not exist.
+inline std::vector<std::string> dir_entries(const std::filesystem::path& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+inline bool have_rpmbuild() { return std::system("command -v rpmbuild >/dev/null 2>&1") == 0; }
+
 }  // namespace kmx::image::testing
+
+// CI installs rpm (ci/setup.sh); elsewhere the RPM tests say why they skip.
+#define KMX_REQUIRE_RPMBUILD()                   \
+  if (!::kmx::image::testing::have_rpmbuild()) \
+  GTEST_SKIP() << "rpmbuild is not installed (Debian package rpm; ci/setup.sh installs it)"

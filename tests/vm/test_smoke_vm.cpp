@@ -21,6 +21,11 @@ const MatrixRun& faults_run() {
   return run;
 }
 
+const MatrixRun& kernels_run() {
+  static const MatrixRun run = run_kmatrix(KMATRIX_SOURCE_DIR "/tests/data/vm/kernels.toml", "kernels");
+  return run;
+}
+
 const json& cell(const MatrixRun& run, const std::string& name) {
   static const json missing = json::object();
   const auto it = run.cells.find(name);
@@ -90,6 +95,27 @@ TEST(FaultMatrix, PanicOnOomIsAPanic) {
   const json& c = cell(run, "global-oom-panic");
   EXPECT_EQ(c.at("outcome"), "panic");
   EXPECT_NE(c.at("detail").get<std::string>().find("Out of memory"), std::string::npos);
+}
+
+TEST(KernelMatrix, EachDebianKernelBootsAndOomKills) {
+  const MatrixRun& run = kernels_run();
+  EXPECT_EQ(run.exit_code, 0);
+  std::map<std::string, std::string> release_of;  // spec -> release
+  for (const auto& [name, c] : run.cells) {
+    EXPECT_EQ(c.at("outcome"), "oom-killed") << name;
+    release_of[c.at("kernel").at("spec").get<std::string>()] = c.at("kernel").at("release").get<std::string>();
+  }
+  EXPECT_TRUE(release_of["debian:bullseye"].starts_with("5.10.")) << release_of["debian:bullseye"];
+  EXPECT_TRUE(release_of["debian:bookworm"].starts_with("6.1.")) << release_of["debian:bookworm"];
+  EXPECT_TRUE(release_of["debian:trixie"].starts_with("6.12.")) << release_of["debian:trixie"];
+}
+
+TEST(KernelMatrix, AKernelThatCannotRunTheCellsStopsTheRunBeforeAnyVm) {
+  // Debian 13 has no cgroup v1 memory controller; the smoke cells use v1.
+  const MatrixRun run = run_kmatrix(KMATRIX_SOURCE_DIR "/matrix/smoke.toml", "trixie-v1", "--kernel debian:trixie");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_TRUE(run.cells.empty());
+  EXPECT_FALSE(fs::exists(run.dir / "run.json"));
 }
 
 }  // namespace

@@ -1,0 +1,159 @@
+// `kmatrix image list|fetch|import|check`: the kernel image cache.
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <map>
+#include <memory>
+
+#include "cli/commands.h"
+#include "image/catalog.h"
+#include "image/image_fetch.h"
+#include "image/image_import.h"
+#include "image/image_store.h"
+#include "image/kernel.h"
+#include "image/kernel_version.h"
+#include "image/oom_family.h"
+#include "util/error.h"
+
+namespace kmx::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct ImageOptions {
+  fs::path cache_dir;  // empty: image::default_cache_dir()
+  fs::path catalog;    // empty: image::default_catalog_path()
+  std::vector<std::string> names;
+  image::ImportRequest import;
+  std::string spec;
+  fs::path modules_dir;
+  fs::path config;
+  std::string cgroup = "v1";
+
+  fs::path cache() const { return cache_dir.empty() ? image::default_cache_dir() : cache_dir; }
+  image::Catalog load() const { return image::load_catalog(catalog.empty() ? image::default_catalog_path() : catalog); }
+};
+
+std::string short_sha(const std::string& sha) { return sha.substr(0, 12); }
+
+std::string megabytes(std::uint64_t bytes) { return fmt::format("{:.0f}M", static_cast<double>(bytes) / (1 << 20)); }
+
+void print_record(const image::ImageRecord& r) {
+  fmt::print("{} {} ({}, {}, {}) sha256 {}\n", r.name.empty() ? "imported" : r.name, r.release, r.distro,
+             r.oom_family, megabytes(r.size), r.sha256);
+}
+
+int list(const ImageOptions& o) {
+  const image::Catalog catalog = o.load();
+  image::ImageStore store(o.cache());
+  std::map<std::string, image::ImageRecord> cached;
+  for (image::ImageRecord& r : store.all()) cached.emplace(r.sha256, std::move(r));
+
+  constexpr auto kRow = "{:<26} {:<26} {:>6}  {:<12}  {}\n";
+  fmt::print(kRow, "NAME", "RELEASE", "SIZE", "SHA256", "SOURCE");
+  for (const image::CatalogEntry& e : catalog.entries) {
+    const auto sha = store.ref(e.name);
+    const auto it = sha ? cached.find(*sha) : cached.end();
+    if (it == cached.end()) {
+      fmt::print(kRow, e.name, "(not fetched)", "", e.sha256 ? short_sha(*e.sha256) : "",
+                 e.is_debian() ? e.description : e.url);
+      continue;
+    }
+    fmt::print(kRow, e.name, it->second.release, megabytes(it->second.size), short_sha(it->first),
+               it->second.source);
+    cached.erase(it);
+  }
+  // What no catalog name points at now: imports, and older fetches.
+  for (const auto& [sha, r] : cached)
+    fmt::print(kRow, r.name.empty() ? "(imported)" : fmt::format("({} before)", r.name), r.release,
+               megabytes(r.size), short_sha(sha), r.source);
+  fmt::print("cache: {}\n", store.root().string());
+  return kExitOk;
+}
+
+int fetch(const ImageOptions& o) {
+  const image::Catalog catalog = o.load();
+  image::ImageStore store(o.cache());
+  for (const std::string& name : o.names) print_record(image::fetch_image(catalog.at(name), store));
+  return kExitOk;
+}
+
+int import(const ImageOptions& o) {
+  image::ImageStore store(o.cache());
+  print_record(image::import_image(o.import, store));
+  return kExitOk;
+}
+
+int check(const ImageOptions& o) {
+  const image::Kernel k = image::resolve_kernel(o.spec, o.modules_dir, o.cache());
+  image::Kernel checked = k;
+  if (!o.config.empty()) checked.config = o.config;
+  image::CellNeeds needs = image::CellNeeds::defaults();
+  needs.cgroup_v1 = o.cgroup == "v1";
+  needs.cgroup_v2 = o.cgroup == "v2";
+  const image::KernelReport report = image::check_kernel_image(checked, needs);
+  const auto& family = image::oom_family_of(k.release);
+
+  fmt::print("kernel    {}\n", k.spec);
+  fmt::print("image     {}\n", k.bzimage.string());
+  fmt::print("release   {} (version {})\n", k.release, image::parse_kernel_version(k.release)->str());
+  fmt::print("header    {}\n", k.version_string);
+  fmt::print("distro    {}\n", k.distro);
+  fmt::print("oom       {}: {}\n", image::to_string(family.family), family.evidence);
+  fmt::print("modules   {}\n", k.modules_dir.empty() ? "(none)" : k.modules_dir.string());
+  fmt::print("config    {}\n", report.config_origin.empty() ? "(none: no config file, no IKCONFIG)" : report.config_origin);
+  fmt::print("checks for cells with cgroup {}, a memory+swap limit, a PID namespace and swap on brd:\n", o.cgroup);
+  for (const image::CheckItem& i : report.check.items)
+    fmt::print("  {:<8} {:<28} {}\n", image::to_string(i.status), i.what, i.detail);
+  std::fflush(stdout);  // the report before the error line, also when both go to one pipe
+  if (!report.check.can_run())
+    throw UsageError(fmt::format("kernel {} ({}) cannot run kmatrix cells: {}", k.spec, k.release,
+                                 report.check.missing_summary()));
+  fmt::print("result    {}\n", report.check.config_known ? "can run kmatrix cells"
+                                                          : "unknown: no config to check; boot it to find out");
+  return kExitOk;
+}
+
+}  // namespace
+
+Command add_image_command(CLI::App& app) {
+  auto o = std::make_shared<ImageOptions>();
+  CLI::App* cmd = app.add_subcommand("image", "List, fetch, import and check kernel images (the image cache)");
+  cmd->require_subcommand(1);
+  cmd->add_option("--cache", o->cache_dir, "kmatrix cache (default: $XDG_CACHE_HOME/kmatrix); images live in its images/");
+  cmd->add_option("--catalog", o->catalog, "Image catalog (default: $KMATRIX_CATALOG, else images/catalog.toml)");
+  cmd->footer(R"(
+Examples:
+  kmatrix image list                       catalog names, what is cached, sizes and SHA-256s
+  kmatrix image fetch debian:trixie        download Debian 13's kernel from this host's apt mirror
+  kmatrix image import kernel-3.10.0-1160.el7.x86_64.rpm
+  kmatrix image check centos:6.5           can this kernel run kmatrix cells? (exit 2 if not)
+
+A matrix names a kernel by catalog name, by cache SHA-256 (12+ digits), or by bzImage path.)");
+
+  CLI::App* list_cmd = cmd->add_subcommand("list", "Catalog entries and cached images (release, size, sha256, source)");
+  CLI::App* fetch_cmd = cmd->add_subcommand("fetch", "Download catalog images into the cache (refreshes Debian suites)");
+  fetch_cmd->add_option("name", o->names, "Catalog names, e.g. debian:trixie centos:6.5")->required();
+  CLI::App* import_cmd =
+      cmd->add_subcommand("import", "Add a kernel RPM, .deb, /boot/vmlinuz-* (+ its /lib/modules) or bzImage");
+  import_cmd->add_option("path", o->import.path, "The package or bzImage")->required();
+  import_cmd->add_option("--modules", o->import.modules_dir, "With a bzImage: its /lib/modules/<release> directory");
+  import_cmd->add_option("--config", o->import.config, "With a bzImage: its kernel config");
+  CLI::App* check_cmd = cmd->add_subcommand(
+      "check", "Read a kernel's header, config and modules, and say whether it can run kmatrix cells");
+  check_cmd->add_option("kernel", o->spec, "Catalog name, cache SHA-256, or bzImage path")->required();
+  check_cmd->add_option("--modules", o->modules_dir, "With a bzImage path: its /lib/modules/<release>");
+  check_cmd->add_option("--config", o->config, "Check against this config instead of the image's");
+  check_cmd->add_option("--cgroup", o->cgroup, "Cgroup version the cells use")->check(CLI::IsMember({"v1", "v2"}));
+
+  return [o, list_cmd, fetch_cmd, import_cmd, check_cmd] {
+    if (list_cmd->parsed()) return list(*o);
+    if (fetch_cmd->parsed()) return fetch(*o);
+    if (import_cmd->parsed()) return import(*o);
+    if (check_cmd->parsed()) return check(*o);
+    return kExitUsage;
+  };
+}
+
+}  // namespace kmx::cli
