@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -710,6 +711,7 @@ expect = "completed"
 )");
   std::vector<std::string> got;
   for (const Cell& c : m.cells) got.push_back(c.name);
+  ASSERT_EQ(m.cells.size(), 5u) << fmt::format("{}", fmt::join(got, " "));
   EXPECT_EQ(got, (std::vector<std::string>{"nonroot-8x4M-swap0-hold5s",
                                            "nonroot-8x4M-swap64M-memsw_limit192M-hold5s",
                                            "root-8x4M-swap0-hold9s",
