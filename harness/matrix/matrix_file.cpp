@@ -35,6 +35,12 @@ const std::vector<std::string_view> kOutcomes = {"completed",  "oom-killed",   "
 
 constexpr std::string_view kSysctl = "sysctl";  // [guest.sysctl], whose keys are free
 constexpr std::string_view kExtends = "extends";
+// What a matrix holds besides defaults; a file that is extended holds none of it.
+const std::vector<std::string> kMatrixParts = {"cell", "axes", "include", "exclude"};
+
+bool is_matrix_part(std::string_view key) {
+  return std::find(kMatrixParts.begin(), kMatrixParts.end(), key) != kMatrixParts.end();
+}
 
 // What set a cell's parameters, in order: a default name lists what the cell
 // itself set, an [[include]] matches what the cell was made of (not the
@@ -227,7 +233,7 @@ class Loader {
     const bool base = chain.size() > 1;
     std::vector<std::string> known = section_names();
     known.emplace_back(kExtends);
-    if (!base) known.insert(known.end(), {"cell", "axes", "include", "exclude"});
+    if (!base) known.insert(known.end(), kMatrixParts.begin(), kMatrixParts.end());
     for (const Entry& e : in_file_order(root)) {
       const std::string key(e.key->str());
       if (key == kExtends) {
@@ -236,7 +242,7 @@ class Loader {
         std::vector<Assignment> keys;
         collect_section(Value(*e.node, key).table(), key, key, keys);
         for (const Assignment& a : keys) defaults.set(a.parameter, a.value, Origin::defaults);
-      } else if (base && (key == "cell" || key == "axes" || key == "include" || key == "exclude")) {
+      } else if (base && is_matrix_part(key)) {
         fail_at(e.key->source(), fmt::format("'{}' in a file that is extended: such a file holds only defaults "
                                              "([run], [container], [workload], [guest], [fault]) and extends",
                                              key));
