@@ -198,6 +198,19 @@ TEST_F(MatrixFile, NightlyMatrix) {
   EXPECT_EQ(m.cells[2].name, "k5.10-nonroot-1280x256K-swap64M-cgroup=v1-memsw_limit320M");
 }
 
+// Every seed row is a nightly cell (6.1, swap on, cgroup v1): same cell, same
+// ID, so a nightly run answers for the seed rows too.
+TEST_F(MatrixFile, SeedCellsAreNightlyCells) {
+  std::map<std::string, std::string> nightly;
+  for (const Cell& c : load_matrix(kMatrices / "nightly.toml").cells) nightly[cell_id(c)] = c.name;
+  const std::vector<std::string> expected = {"k6.1-nonroot-1280x256K-swap64M-cgroup=v1-memsw_limit320M",
+                                             "k6.1-nonroot-80x4M-swap64M-cgroup=v1-memsw_limit320M",
+                                             "k6.1-root-80x4M-swap64M-cgroup=v1-memsw_limit320M"};
+  const auto seed = load_matrix(kMatrices / "seed.toml").cells;
+  ASSERT_EQ(seed.size(), expected.size());
+  for (std::size_t i = 0; i < seed.size(); ++i) EXPECT_EQ(nightly[cell_id(seed[i])], expected[i]) << seed[i].name;
+}
+
 // The shared defaults are the smoke cells' own: their IDs are pinned, so a
 // change to common.toml that would rename recorded cells shows here.
 TEST_F(MatrixFile, SmokeIdsArePinned) {
