@@ -65,6 +65,7 @@
 #define KM_CELL_PROCS "procs"
 #define KM_CELL_SIZE "size"
 #define KM_CELL_HOLD_MS "hold_ms"
+#define KM_CELL_FORK_PACING_MS "fork_pacing_ms" /* optional: pause after each fork; absent = 0 */
 #define KM_CELL_UID "uid"             /* uid of the workload parent, 0 = root */
 #define KM_CELL_CGROUP "cgroup"       /* v1 | v2 */
 #define KM_CELL_LIMIT "limit"         /* memory limit */

@@ -53,6 +53,8 @@ void km_workload_parent(const struct km_cell *cell, struct km_counters *counters
         }
         forked++;
         __sync_fetch_and_add(&counters->started, 1);
+        if (cell->fork_pacing_ms && forked < cell->procs)
+            km_sleep_ms(cell->fork_pacing_ms);
     }
     while ((pid = wait(&status)) > 0 || errno == EINTR)
         if (pid > 0)

@@ -1,6 +1,6 @@
-/* The seed post's program: a parent forks N children; each allocates S
- * bytes, touches every page, holds them H ms and exits; the parent waits
- * for all of them. */
+/* The seed post's program: a parent forks N children (pausing P ms after
+ * each fork when the cell paces them); each allocates S bytes, touches every
+ * page, holds them H ms and exits; the parent waits for all of them. */
 #ifndef KMATRIX_GUEST_WORKLOAD_H
 #define KMATRIX_GUEST_WORKLOAD_H
 

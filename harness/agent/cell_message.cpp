@@ -19,6 +19,7 @@ std::vector<std::pair<std::string, std::string>> cell_fields(const matrix::Cell&
       {KM_CELL_PROCS, std::to_string(w.procs)},
       {KM_CELL_SIZE, std::to_string(w.size)},
       {KM_CELL_HOLD_MS, std::to_string(w.hold_ms)},
+      {KM_CELL_FORK_PACING_MS, std::to_string(w.fork_pacing_ms)},
       {KM_CELL_UID, std::to_string(w.uid)},
       {KM_CELL_CGROUP, c.cgroup},
       {KM_CELL_LIMIT, std::to_string(c.limit)},

@@ -28,12 +28,21 @@ Command add_run_command(CLI::App& app) {
   cmd->add_option("--jobs,-j", options->jobs,
                   "VMs at once (default: host cores / guest CPUs, within host memory minus a 1 GiB reserve)")
       ->check(CLI::PositiveNumber);
-  CLI::Option* repeat = cmd->add_option("--repeat", options->repeat, "Run each cell K times, one record each")
-                            ->check(CLI::PositiveNumber);
+  CLI::Option* repeat =
+      cmd->add_option("--repeat", options->repeat, "Run each cell K times, one record each (default: run.repeat)")
+          ->check(CLI::PositiveNumber);
+  CLI::Option* filter = cmd->add_option("--filter", options->filter,
+                                        "Only the cells that match, e.g. \"kernel=6.1 user=root procs>=80\" "
+                                        "(docs/matrix.md, Filters)");
+  CLI::Option* dry_run =
+      cmd->add_flag("--dry-run", options->dry_run, "Print the cells that would run, as a table, and start nothing");
+  CLI::Option* list_axes =
+      cmd->add_flag("--list-axes", options->list_axes, "Print each parameter that varies and its values, and exit");
   CLI::Option* shard = cmd->add_option(
       "--shard", options->shard, "Run part I of N (e.g. 2/4), split by cell ID; join the parts with kmatrix merge");
   // A resumed run takes its matrix and options from its run.json.
-  for (CLI::Option* o : {matrix, out, kernel, modules, accel, repeat, shard}) resume->excludes(o);
+  for (CLI::Option* o : {matrix, out, kernel, modules, accel, repeat, shard, filter, dry_run, list_axes})
+    resume->excludes(o);
   cmd->footer(R"(
 SIGINT/SIGTERM: the first stops new cells (running ones finish), the second aborts the
 running cells, the third kills kmatrix. Every recorded verdict is kept; continue with --resume.)");

@@ -4,14 +4,21 @@
 
 namespace kmx::matrix {
 
-nlohmann::json parameters_json(const Cell& cell) {
-  // run.accel is left out: KVM or TCG runs the same experiment, only faster.
+void normalize(Cell& cell) {
+  if (cell.container.memsw_limit == cell.container.limit) cell.container.memsw_limit = 0;
+}
+
+nlohmann::json parameters_json(const Cell& original) {
+  // run.backend, run.accel and run.repeat are left out: they say how the
+  // experiment runs (which VM, how fast, how often), not what it is.
+  Cell cell = original;
+  normalize(cell);
   const RunSettings& r = cell.run;
   const ContainerSettings& c = cell.container;
   const WorkloadSettings& w = cell.workload;
   nlohmann::json sysctl = nlohmann::json::object();
   for (const auto& [name, value] : cell.guest.sysctl) sysctl[name] = value;
-  return {
+  nlohmann::json json = {
       {"run",
        {{"kernel", r.kernel},
         {"modules_dir", r.modules_dir},
@@ -30,6 +37,10 @@ nlohmann::json parameters_json(const Cell& cell) {
       {"guest", {{"swap", cell.guest.swap}, {"sysctl", sysctl}, {"cmdline", cell.guest.cmdline}}},
       {"fault", {{"freeze_vm_after_ms", cell.fault.freeze_vm_after_ms}}},
   };
+  // Parameters added after the first release appear only when set, so that
+  // adding one does not rename every cell already recorded.
+  if (w.fork_pacing_ms != 0) json["workload"]["fork_pacing_ms"] = w.fork_pacing_ms;
+  return json;
 }
 
 std::string cell_id(const Cell& cell) { return util::sha256_hex(parameters_json(cell).dump()).substr(0, 16); }

@@ -15,18 +15,20 @@ namespace kmx::matrix {
 struct RunSettings {
   std::string kernel = "debian:bookworm";  // catalog name, or a bzImage path
   std::string modules_dir;                 // with a bzImage path: its /lib/modules/<rel>
+  std::string backend = "qemu";            // VM backend; only qemu exists yet
   std::string accel = "auto";              // auto | kvm | tcg
   uint64_t guest_memory = 512ull << 20;
   int cpus = 2;
   uint64_t boot_timeout_ms = 180'000;
   uint64_t heartbeat_timeout_ms = 15'000;
   uint64_t workload_timeout_ms = 120'000;
+  int repeat = 1;  // runs of the cell, each its own record
 };
 
 struct ContainerSettings {
   std::string cgroup = "v1";  // v1 | v2
   uint64_t limit = 128ull << 20;
-  uint64_t memsw_limit = 0;   // memory+swap; 0 = same as limit (no swap use)
+  uint64_t memsw_limit = 0;   // memory+swap; 0 = same as limit (no swap use), see normalize()
   bool oom_kill_disable = false;
   bool pid_namespace = true;
 };
@@ -36,6 +38,7 @@ struct WorkloadSettings {
   uint64_t size = 4ull << 20;
   uint64_t hold_ms = 2'000;
   int uid = 1000;  // 0 = root
+  uint64_t fork_pacing_ms = 0;  // pause after each fork; 0 = fork as fast as possible
 };
 
 struct GuestSettings {
@@ -59,7 +62,13 @@ struct Cell {
   FaultSettings fault;
 };
 
-// The normalized parameters as JSON: the cell's identity (name and expect excluded).
+// One spelling per meaning, so that equal experiments get equal IDs: a
+// memsw_limit equal to the limit becomes 0 (both mean "no swap use"; the
+// agent treats 0 the same on every kernel, also one without swap accounting).
+void normalize(Cell& cell);
+
+// The normalized parameters as JSON: the cell's identity (name, expect, and
+// how it is run, i.e. backend, accel and repeat, excluded).
 nlohmann::json parameters_json(const Cell& cell);
 
 // Stable ID: first 16 hex digits of the SHA-256 of the canonical parameters_json dump.

@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 
 #include "image/kernel.h"
+#include "matrix/cell_filter.h"
+#include "matrix/cell_table.h"
 #include "matrix/matrix_file.h"
 #include "results/cells_log.h"
 #include "results/run_info.h"
@@ -41,7 +43,8 @@ nlohmann::json options_json(const RunOptions& o) {
           {"modules", o.modules_dir.string()},
           {"accel", o.accel},
           {"repeat", o.repeat},
-          {"shard", o.shard}};
+          {"shard", o.shard},
+          {"filter", o.filter}};
 }
 
 RunOptions options_from_json(const nlohmann::json& j, const RunOptions& given) {
@@ -52,6 +55,7 @@ RunOptions options_from_json(const nlohmann::json& j, const RunOptions& given) {
   o.accel = j.at("accel").get<std::string>();
   o.repeat = j.at("repeat").get<int>();
   o.shard = j.at("shard").get<std::string>();
+  o.filter = j.value("filter", "");
   o.out_dir = given.resume_dir;
   return o;
 }
@@ -79,9 +83,9 @@ std::string summary_line(const std::string& label, const nlohmann::json& record)
   return line;
 }
 
-std::string run_label(const CellRun& run, int repeats) {
-  return repeats > 1 ? fmt::format("{} #{} ({})", run.cell->name, run.repeat + 1, run.id)
-                     : fmt::format("{} ({})", run.cell->name, run.id);
+std::string run_label(const CellRun& run) {
+  return run.repeat > 0 ? fmt::format("{} #{} ({})", run.cell->name, run.repeat + 1, run.id)
+                        : fmt::format("{} ({})", run.cell->name, run.id);
 }
 
 // cells/<ID> for a cell's first run, cells/<ID>-r<N> for its repeats.
@@ -96,10 +100,15 @@ int run_matrix(const RunOptions& given) {
   std::optional<ResumedRun> resumed;
   if (resuming) resumed = reopen_run_dir(given.resume_dir);
   const RunOptions options = resuming ? options_from_json(resumed->run_info.at("options"), given) : given;
-  if (options.repeat < 1) throw UsageError(fmt::format("--repeat {}: must be at least 1", options.repeat));
   const Shard shard = options.shard.empty() ? Shard{} : parse_shard(options.shard);
 
   matrix::Matrix m = matrix::load_matrix(options.matrix_file);
+  for (const std::string& warning : m.warnings) fmt::print(stderr, "{}\n", warning);
+  if (!options.filter.empty()) {
+    m.cells = matrix::filter_cells(m.cells, matrix::CellFilter::parse(options.filter));
+    if (m.cells.empty()) throw UsageError(fmt::format("--filter {}: matches no cell of {}", options.filter,
+                                                      options.matrix_file.string()));
+  }
   if (resuming && m.sha256 != resumed->run_info.at("matrix").at("sha256").get<std::string>())
     throw UsageError(fmt::format("--resume {}: {} changed since the run started; start a new run",
                                  given.resume_dir.string(), options.matrix_file.string()));
@@ -111,10 +120,22 @@ int run_matrix(const RunOptions& given) {
     if (options.accel != "auto") cell.run.accel = options.accel;
   }
   const fs::path cache_dir = options.cache_dir.empty() ? image::default_cache_dir() : options.cache_dir;
+  if (options.list_axes) {
+    fmt::print("{}", matrix::format_axes(m.cells));
+    return kExitOk;
+  }
 
   const std::set<RunKey> done = resuming ? resumed->done : std::set<RunKey>{};
   const std::vector<CellRun> all = plan_runs(m.cells, options.repeat, shard, {});
   const std::vector<CellRun> runs = plan_runs(m.cells, options.repeat, shard, done);
+  if (options.dry_run) {
+    std::vector<matrix::Cell> cells;
+    for (const CellRun& r : runs)
+      if (r.repeat == 0) cells.push_back(*r.cell);
+    fmt::print("{}{} run(s): {} cell(s){}\n", matrix::format_cell_table(cells), runs.size(), cells.size(),
+               shard.count > 1 ? fmt::format(", shard {}/{}", shard.index, shard.count) : "");
+    return kExitOk;
+  }
 
   // Everything that can be checked is checked before a VM starts and before
   // the output directory exists.
@@ -175,7 +196,7 @@ int run_matrix(const RunOptions& given) {
     log.append(record);
     ++info.cells_done;
     fmt::print(stderr, "[{}/{}] {}\n", info.cells_done, info.cells_total,
-               summary_line(run_label(run, options.repeat), record));
+               summary_line(run_label(run), record));
     results::write_run_info(out, info);
   };
   run_pool(runs,

@@ -17,8 +17,11 @@ struct RunOptions {
   std::string accel = "auto";         // --accel
   std::filesystem::path cache_dir;    // empty: image::default_cache_dir()
   int jobs = 0;                       // --jobs; 0: what cores and memory allow
-  int repeat = 1;                     // --repeat: runs of each cell
+  int repeat = 0;                     // --repeat: runs of each cell; 0: the matrix's run.repeat
   std::string shard;                  // --shard I/N; empty: all cells
+  std::string filter;                 // --filter EXPR; empty: all cells
+  bool dry_run = false;               // --dry-run: print the runs, start nothing
+  bool list_axes = false;             // --list-axes: print the parameters that vary, start nothing
 };
 
 // Returns the process exit code: 0 finished, 130/143 interrupted.

@@ -35,10 +35,11 @@ bool in_shard(const std::string& cell_id, const Shard& shard);
 
 using RunKey = std::pair<std::string, int>;  // (cell ID, repeat)
 
-// The runs still to do: each cell `repeats` times, only this shard's cells,
-// none already in `done`. Cells of one kernel run back to back, kernels in
-// the order the matrix first names them; otherwise the matrix's order.
-std::vector<CellRun> plan_runs(const std::vector<matrix::Cell>& cells, int repeats, const Shard& shard,
+// The runs still to do: each cell `repeat` times (0: its own run.repeat),
+// only this shard's cells, none already in `done`. Cells of one kernel run
+// back to back, kernels in the order the matrix first names them; otherwise
+// the matrix's order.
+std::vector<CellRun> plan_runs(const std::vector<matrix::Cell>& cells, int repeat, const Shard& shard,
                                const std::set<RunKey>& done);
 
 // What one guest costs the host: its RAM plus QEMU's own (TCG's translation

@@ -17,7 +17,7 @@ std::vector<std::string> all(const Fields& f, const std::string& key) {
 
 matrix::Cell swap_cell() {
   matrix::Cell cell;
-  cell.workload = {.procs = 40, .size = 8ull << 20, .hold_ms = 3000, .uid = 1000};
+  cell.workload = {.procs = 40, .size = 8ull << 20, .hold_ms = 3000, .uid = 1000, .fork_pacing_ms = 25};
   cell.container = {.cgroup = "v1", .limit = 96ull << 20, .memsw_limit = 128ull << 20,
                     .oom_kill_disable = true, .pid_namespace = true};
   cell.guest.swap = 64ull << 20;
@@ -31,6 +31,7 @@ TEST(CellMessage, CarriesEveryWorkloadAndContainerParameter) {
   EXPECT_EQ(all(f, "size"), std::vector<std::string>{"8388608"});
   EXPECT_EQ(all(f, "hold_ms"), std::vector<std::string>{"3000"});
   EXPECT_EQ(all(f, "uid"), std::vector<std::string>{"1000"});
+  EXPECT_EQ(all(f, "fork_pacing_ms"), std::vector<std::string>{"25"});
   EXPECT_EQ(all(f, "limit"), std::vector<std::string>{"100663296"});
   EXPECT_EQ(all(f, "memsw"), std::vector<std::string>{"134217728"});
   EXPECT_EQ(all(f, "oom_kill_disable"), std::vector<std::string>{"1"});

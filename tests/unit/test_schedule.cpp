@@ -37,6 +37,13 @@ TEST(Schedule, RepeatsAreSeparateRunsAndDoneOnesAreSkipped) {
   EXPECT_EQ(names(plan_runs(cells, 2, {}, {{id0, 1}})), (std::vector<std::string>{"c0#0", "c1#0", "c1#1"}));
 }
 
+TEST(Schedule, EachCellsOwnRepeatUnlessOverridden) {
+  auto cells = cells_on({"k", "k"});
+  cells[1].run.repeat = 3;
+  EXPECT_EQ(names(plan_runs(cells, 0, {}, {})), (std::vector<std::string>{"c0#0", "c1#0", "c1#1", "c1#2"}));
+  EXPECT_EQ(names(plan_runs(cells, 1, {}, {})), (std::vector<std::string>{"c0#0", "c1#0"}));
+}
+
 TEST(Schedule, ShardsAreDisjointAndCoverEveryCell) {
   std::vector<std::string> kernels(40, "k");
   const auto cells = cells_on(kernels);
