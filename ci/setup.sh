@@ -10,7 +10,7 @@ packages=(
   libboost1.81-dev libboost-filesystem1.81-dev
   libfmt-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   libarchive-dev libssl-dev libncurses-dev libcurl4-openssl-dev
-  libgtest-dev libgmock-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
   dpkg-dev
   rpm
 )
