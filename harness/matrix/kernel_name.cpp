@@ -8,13 +8,18 @@ namespace kmx::matrix {
 
 namespace {
 
-// Debian stays on one kernel series per release.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kDebianSeries = {{
+// The kernel series of each catalog name (images/catalog.toml; a unit test
+// keeps the two in step). Debian and CentOS stay on one series per release;
+// backports move, so they have none.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 8> kSeries = {{
     {"debian:stretch", "4.9"},
     {"debian:buster", "4.19"},
     {"debian:bullseye", "5.10"},
     {"debian:bookworm", "6.1"},
     {"debian:trixie", "6.12"},
+    {"centos:6.5", "2.6.32"},
+    {"centos:6.10", "2.6.32"},
+    {"centos:7.9", "3.10"},
 }};
 
 bool is_path(std::string_view spec) { return spec.find('/') != std::string_view::npos; }
@@ -27,7 +32,7 @@ std::string_view file_name(std::string_view spec) {
 }  // namespace
 
 std::string kernel_version(std::string_view spec) {
-  for (const auto& [name, series] : kDebianSeries)
+  for (const auto& [name, series] : kSeries)
     if (name == spec) return std::string(series);
   if (!is_path(spec)) return "";
   static const std::regex version(R"(\d+\.\d+(\.\d+)?)");

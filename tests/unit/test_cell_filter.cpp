@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "image/catalog.h"
 #include "matrix/cell_filter.h"
 #include "matrix/kernel_name.h"
 #include "util/error.h"
@@ -42,6 +43,15 @@ TEST(KernelName, VersionsAndShortForms) {
   EXPECT_EQ(kernel_version("debian:forky"), "");
   EXPECT_EQ(kernel_short("debian:forky"), "forky");
   EXPECT_EQ(kernel_short("/k/bzImage"), "bzImage");
+}
+
+// Matrix names and filters know each catalog kernel's series: a catalog entry
+// added without one would name its cells "k6.5-..." for CentOS 6.5's 2.6.32.
+TEST(KernelName, EveryCatalogKernelHasItsSeries) {
+  EXPECT_EQ(kernel_version("centos:6.5"), "2.6.32");
+  EXPECT_EQ(kernel_short("centos:7.9"), "3.10");
+  for (const image::CatalogEntry& e : image::load_catalog(image::default_catalog_path()).entries)
+    if (!e.name.ends_with("-backports")) EXPECT_NE(kernel_version(e.name), "") << e.name;
 }
 
 TEST(KernelName, MatchesAtADot) {
