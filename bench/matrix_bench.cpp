@@ -60,5 +60,3 @@ BENCHMARK(BM_LoadMatrix)
     ->Unit(benchmark::kMillisecond)
     ->MeasureProcessCPUTime()
     ->UseRealTime();
-
-BENCHMARK_MAIN();

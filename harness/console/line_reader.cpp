@@ -1,5 +1,6 @@
 #include "console/line_reader.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace kmx::console {
@@ -30,10 +31,15 @@ std::size_t utf8_length(std::string_view raw, std::size_t i) {
 // control bytes. Valid UTF-8 stays, since a task's comm may well be UTF-8;
 // other bytes >= 0x80 (line noise, 0xff: a UART's idle-line garbage) become
 // '?', so that every line is valid UTF-8 and any record made of it is valid JSON.
+bool needs_cleaning(unsigned char c) { return (c < 0x20 && c != '\t') || c >= 0x7f; }
+
 std::string strip_controls(std::string_view raw) {
-  std::string out;
+  // Most lines are plain printable ASCII: copy those whole.
+  const auto first = std::find_if(raw.begin(), raw.end(), [](char c) { return needs_cleaning(static_cast<unsigned char>(c)); });
+  std::string out(raw.begin(), first);
+  if (first == raw.end()) return out;
   out.reserve(raw.size());
-  for (std::size_t i = 0; i < raw.size(); ++i) {
+  for (std::size_t i = static_cast<std::size_t>(first - raw.begin()); i < raw.size(); ++i) {
     const auto c = static_cast<unsigned char>(raw[i]);
     if (c == 0x1b) {
       if (i + 1 < raw.size() && raw[i + 1] == '[') {
