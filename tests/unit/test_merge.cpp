@@ -1,5 +1,11 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+
+#include "results/cells_file.h"
+#include "results/cells_log.h"
 #include "results/merge.h"
 #include "util/error.h"
 
@@ -45,6 +51,28 @@ TEST(Merge, RefusesDifferentMatricesOptionsAndDoubleRecords) {
     EXPECT_STREQ(e.what(), "merge: cell c1 (run 1) is recorded in both a and b");
   }
   EXPECT_THROW(merge_runs({}), UsageError);
+}
+
+// Two shard directories on disk, as two CI jobs leave them.
+TEST(Merge, DirectoriesWithEvidenceBecomeOneRunDirectory) {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::temp_directory_path() / ("kmx-unit-merge-" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  int n = 0;
+  for (const auto& [shard, id] : {std::pair{"1/2", "c1"}, std::pair{"2/2", "c2"}}) {
+    const fs::path dir = root / ("shard" + std::to_string(++n));
+    fs::create_directories(dir / "cells" / id);
+    std::ofstream(dir / "cells" / id / "console.log") << "console of " << id;
+    std::ofstream(dir / "run.json") << part(dir.string(), shard, {}).run_info.dump();
+    CellsLog(dir).append({{"cell_id", id}, {"repeat", 0}, {"evidence", std::string("cells/") + id}});
+  }
+  merge_run_dirs({root / "shard1", root / "shard2"}, root / "all");
+  EXPECT_EQ(read_cells_file(root / "all").records.size(), 2u);
+  std::ifstream console(root / "all/cells/c2/console.log");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(console), {}), "console of c2");
+  // The merged run is a run: merging into it again is refused.
+  EXPECT_THROW(merge_run_dirs({root / "shard1"}, root / "all"), UsageError);
+  fs::remove_all(root);
 }
 
 }  // namespace
