@@ -12,5 +12,9 @@ namespace kmx::cli {
 using Command = std::function<int()>;
 
 Command add_run_command(CLI::App& app);
+Command add_ingest_command(CLI::App& app);
+Command add_history_command(CLI::App& app);
+Command add_report_command(CLI::App& app);
+Command add_compare_command(CLI::App& app);
 
 }  // namespace kmx::cli

@@ -37,6 +37,10 @@ int main(int argc, char** argv) {
     commands.emplace(app.get_subcommands({}).back(), std::move(run));
   };
   add(kmx::cli::add_run_command);
+  add(kmx::cli::add_ingest_command);
+  add(kmx::cli::add_history_command);
+  add(kmx::cli::add_report_command);
+  add(kmx::cli::add_compare_command);
 
   try {
     app.parse(argc, argv);

@@ -6,6 +6,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "history/auto_ingest.h"
 #include "image/kernel.h"
 #include "matrix/matrix_file.h"
 #include "results/cells_log.h"
@@ -124,6 +125,7 @@ int run_matrix(const RunOptions& options) {
   results::write_run_info(out, info);
   fmt::print(stderr, "kmatrix: {} of {} cells recorded in {}\n", info.cells_done, info.cells_total,
              (out / "cells.jsonl").string());
+  history::ingest_after_run(out);
   return sig ? 128 + sig : kExitOk;
 }
 

@@ -1,0 +1,177 @@
+#include "compare/comparison.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "util/error.h"
+
+namespace kmx::compare {
+
+namespace {
+
+// The experiment without the kernel: what pairs a base cell with a candidate cell.
+std::string match_key(const results::CellResult& c) {
+  nlohmann::json p = c.parameters;
+  if (p.contains("run")) {
+    p["run"].erase("kernel");
+    p["run"].erase("modules_dir");
+  }
+  return p.dump();
+}
+
+struct Side {
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const results::CellResult*>> by_key;
+};
+
+Side index(const std::vector<results::CellResult>& cells, const char* side_name) {
+  Side side;
+  std::map<std::string, std::string> kernel_of;
+  for (const results::CellResult& c : cells) {
+    const std::string key = match_key(c);
+    auto [it, fresh] = side.by_key.try_emplace(key);
+    if (fresh) side.order.push_back(key);
+    it->second.push_back(&c);
+    const auto [k, first] = kernel_of.emplace(key, c.kernel_spec);
+    if (!first && k->second != c.kernel_spec)
+      throw UsageError(fmt::format("{} holds cell '{}' on kernels {} and {}: choose one with --{}-kernel", side_name,
+                                   c.name, k->second, c.kernel_spec, side_name));
+  }
+  return side;
+}
+
+struct Times {
+  double mean = 0;
+  double variance = 0;
+  int n = 0;
+};
+
+// Headline times of the samples that ran their workload to the end.
+Times times(const std::vector<const results::CellResult*>& records) {
+  Times t;
+  std::vector<double> xs;
+  for (const results::CellResult* c : records)
+    if (c->workload_ms && (c->outcome == "completed" || c->outcome == "oom-killed"))
+      xs.push_back(static_cast<double>(*c->workload_ms));
+  t.n = static_cast<int>(xs.size());
+  if (t.n == 0) return t;
+  for (double x : xs) t.mean += x / t.n;
+  if (t.n > 1)
+    for (double x : xs) t.variance += (x - t.mean) * (x - t.mean) / (t.n - 1);
+  return t;
+}
+
+void classify_time(CellComparison& cmp, const std::vector<const results::CellResult*>& base,
+                   const std::vector<const results::CellResult*>& candidate, const CompareOptions& options) {
+  const Times b = times(base), c = times(candidate);
+  if (b.n == 0 || c.n == 0) return;
+  cmp.base_ms = b.mean;
+  cmp.candidate_ms = c.mean;
+  // Times are only comparable when the same thing happened on both sides.
+  if (cmp.base.flaky() || cmp.candidate.flaky() || cmp.base.modal() != cmp.candidate.modal()) return;
+  double noise = std::max(options.time_ratio * b.mean, static_cast<double>(options.time_floor_ms));
+  if (b.n > 1 && c.n > 1) noise = std::max(noise, options.time_noise_sigmas * std::sqrt(b.variance / b.n + c.variance / c.n));
+  const double diff = c.mean - b.mean;
+  if (std::abs(diff) > noise) cmp.time = diff > 0 ? TimeChange::slower : TimeChange::faster;
+}
+
+void classify(CellComparison& cmp) {
+  const Distribution& b = cmp.base;
+  const Distribution& c = cmp.candidate;
+  if (b.samples == 0 || c.samples == 0) {
+    cmp.change = Change::inconclusive;
+    cmp.reason = fmt::format("{} -> {}: no kernel verdict on one side", b.text(), c.text());
+    return;
+  }
+  if (!b.flaky() && !c.flaky()) {
+    const int from = severity(b.modal()), to = severity(c.modal());
+    cmp.change = to > from ? Change::regression : to < from ? Change::improvement : Change::unchanged;
+    cmp.reason = from == to ? b.modal() : fmt::format("{} -> {}", b.modal(), c.modal());
+    return;
+  }
+  // Mixed outcomes: only a significant change of the failure rate counts.
+  const Interval d = rate_difference(b.failures, b.samples, c.failures, c.samples);
+  cmp.change = d.low > 0 ? Change::regression : d.high < 0 ? Change::improvement : Change::flaky;
+  cmp.reason = fmt::format("failures {}/{} -> {}/{} (difference 95% CI [{:+.2f}, {:+.2f}]); {} -> {}", b.failures,
+                           b.samples, c.failures, c.samples, d.low, d.high, b.text(), c.text());
+}
+
+}  // namespace
+
+std::string_view to_string(Change change) {
+  switch (change) {
+    case Change::regression: return "regression";
+    case Change::improvement: return "improvement";
+    case Change::unchanged: return "unchanged";
+    case Change::flaky: return "flaky";
+    case Change::inconclusive: return "inconclusive";
+    case Change::added: return "added";
+    case Change::removed: return "removed";
+  }
+  return "?";
+}
+
+int Comparison::count(Change change) const {
+  return static_cast<int>(std::count_if(cells.begin(), cells.end(), [&](const auto& c) { return c.change == change; }));
+}
+
+int Comparison::count(TimeChange time) const {
+  return static_cast<int>(std::count_if(cells.begin(), cells.end(), [&](const auto& c) { return c.time == time; }));
+}
+
+Comparison compare_runs(const std::vector<results::CellResult>& base,
+                        const std::vector<results::CellResult>& candidate, const CompareOptions& options,
+                        const std::map<std::string, Distribution>& base_history) {
+  const Side b = index(base, "base");
+  const Side c = index(candidate, "candidate");
+  Comparison out;
+  auto describe = [](CellComparison& cmp, const std::vector<const results::CellResult*>& records, Distribution& d,
+                     std::string& id) {
+    for (const results::CellResult* r : records) d.add(*r);
+    id = records.front()->cell_id;
+    if (cmp.name.empty()) cmp.name = records.front()->name;
+  };
+  for (const std::string& key : b.order) {
+    CellComparison cmp;
+    const auto& base_records = b.by_key.at(key);
+    describe(cmp, base_records, cmp.base, cmp.base_id);
+    if (const auto h = base_history.find(cmp.base_id); h != base_history.end())
+      for (const auto& [cls, n] : h->second.counts) cmp.base.add(cls, n);
+    const auto it = c.by_key.find(key);
+    if (it == c.by_key.end()) {
+      cmp.change = Change::removed;
+      cmp.reason = cmp.base.text();
+    } else {
+      describe(cmp, it->second, cmp.candidate, cmp.candidate_id);
+      classify(cmp);
+      classify_time(cmp, base_records, it->second, options);
+    }
+    out.cells.push_back(std::move(cmp));
+  }
+  for (const std::string& key : c.order) {
+    if (b.by_key.contains(key)) continue;
+    CellComparison cmp;
+    describe(cmp, c.by_key.at(key), cmp.candidate, cmp.candidate_id);
+    cmp.change = Change::added;
+    cmp.reason = cmp.candidate.text();
+    out.cells.push_back(std::move(cmp));
+  }
+  return out;
+}
+
+std::vector<results::CellResult> on_kernel(const std::vector<results::CellResult>& cells, const std::string& kernel) {
+  std::vector<results::CellResult> out;
+  std::set<std::string> seen;
+  for (const results::CellResult& c : cells) {
+    if (c.kernel_spec == kernel || c.kernel_release == kernel) out.push_back(c);
+    seen.insert(c.kernel_spec);
+  }
+  if (out.empty())
+    throw UsageError(fmt::format("no cell ran on kernel '{}' (kernels here: {})", kernel, fmt::join(seen, ", ")));
+  return out;
+}
+
+}  // namespace kmx::compare
