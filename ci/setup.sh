@@ -9,9 +9,10 @@ packages=(
   qemu-system-x86
   libboost1.81-dev libboost-filesystem1.81-dev
   libfmt-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
-  libarchive-dev libssl-dev
+  libarchive-dev libssl-dev libsqlite3-dev
   libgtest-dev libgmock-dev
   dpkg-dev
+  chromium libxml2-utils
 )
 
 missing=()
