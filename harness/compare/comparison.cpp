@@ -83,19 +83,19 @@ void classify(CellComparison& cmp) {
   const Distribution& c = cmp.candidate;
   if (b.samples == 0 || c.samples == 0) {
     cmp.change = Change::inconclusive;
-    cmp.reason = fmt::format("{} -> {}: no kernel verdict on one side", b.text(), c.text());
+    cmp.reason = fmt::format("{} → {}: no kernel verdict on one side", b.text(), c.text());
     return;
   }
   if (!b.flaky() && !c.flaky()) {
     const int from = severity(b.modal()), to = severity(c.modal());
     cmp.change = to > from ? Change::regression : to < from ? Change::improvement : Change::unchanged;
-    cmp.reason = from == to ? b.modal() : fmt::format("{} -> {}", b.modal(), c.modal());
+    cmp.reason = from == to ? b.modal() : fmt::format("{} → {}", b.modal(), c.modal());
     return;
   }
   // Mixed outcomes: only a significant change of the failure rate counts.
   const Interval d = rate_difference(b.failures, b.samples, c.failures, c.samples);
   cmp.change = d.low > 0 ? Change::regression : d.high < 0 ? Change::improvement : Change::flaky;
-  cmp.reason = fmt::format("failures {}/{} -> {}/{} (difference 95% CI [{:+.2f}, {:+.2f}]); {} -> {}", b.failures,
+  cmp.reason = fmt::format("failures {}/{} → {}/{} (difference 95% CI [{:+.2f}, {:+.2f}]); {} → {}", b.failures,
                            b.samples, c.failures, c.samples, d.low, d.high, b.text(), c.text());
 }
 

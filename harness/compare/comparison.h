@@ -37,7 +37,7 @@ struct CellComparison {
   std::string base_id, candidate_id;
   Distribution base, candidate;
   Change change = Change::unchanged;
-  std::string reason;  // "completed -> container-hang"
+  std::string reason;  // "completed → container-hang"
   TimeChange time = TimeChange::none;
   std::optional<double> base_ms, candidate_ms;  // mean headline times
 };

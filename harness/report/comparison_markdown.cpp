@@ -15,7 +15,7 @@ std::string time_text(const compare::CellComparison& c) {
   if (!c.base_ms || !c.candidate_ms) return "";
   const auto ms = [](double v) { return seconds(static_cast<int64_t>(v)); };
   const char* word = c.time == compare::TimeChange::slower ? " slower" : c.time == compare::TimeChange::faster ? " faster" : "";
-  return fmt::format("{} -> {}{}", ms(*c.base_ms), ms(*c.candidate_ms), word);
+  return fmt::format("{} → {}{}", ms(*c.base_ms), ms(*c.candidate_ms), word);
 }
 
 // Regressions first, then what else changed, unchanged last; base order within.
@@ -39,7 +39,7 @@ std::string comparison_markdown(const compare::Comparison& cmp, const std::strin
                                 const std::string& candidate_label, bool all) {
   using compare::Change;
   std::string out = fmt::format(
-      "## kmatrix compare: {} -> {}\n\n**{} regression(s)**, {} improvement(s), {} flaky, {} inconclusive, {} added, "
+      "## kmatrix compare: {} → {}\n\n**{} regression(s)**, {} improvement(s), {} flaky, {} inconclusive, {} added, "
       "{} removed, {} unchanged; times: {} slower, {} faster\n\n",
       base_label, candidate_label, cmp.count(Change::regression), cmp.count(Change::improvement),
       cmp.count(Change::flaky), cmp.count(Change::inconclusive), cmp.count(Change::added), cmp.count(Change::removed),

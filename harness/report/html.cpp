@@ -28,6 +28,8 @@ thead th { background: #eee; }
 .o-boot-failure { background: #67001f; color: #fff; }
 .o-infra-error { background: #ccc; }
 .legend span { padding: 2px 6px; margin-right: 4px; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; }
+dt { font-weight: 600; } dd { margin: 0; }
 section.cell { border-top: 1px solid #ccc; margin-top: 1em; }
 pre.console { background: #f6f6f6; padding: 6px; overflow-x: auto; font-size: 12px; max-height: 30em; }
 svg.chart text { font-size: 10px; fill: #444; }

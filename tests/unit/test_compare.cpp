@@ -86,7 +86,7 @@ TEST(Compare, ClassifiesOutcomeChangesBySeverity) {
   });
   const compare::Comparison cmp = compare::compare_runs(base, candidate);
   EXPECT_EQ(find(cmp, "fits").change, Change::regression);
-  EXPECT_EQ(find(cmp, "fits").reason, "completed -> container-hang");
+  EXPECT_EQ(find(cmp, "fits").reason, "completed → container-hang");
   EXPECT_EQ(find(cmp, "exceeds").change, Change::regression);
   EXPECT_EQ(find(cmp, "killer-off").change, Change::improvement);
   EXPECT_EQ(find(cmp, "root").change, Change::unchanged);

@@ -1,63 +1,20 @@
 // Boots Debian's real 6.1 kernel under QEMU (TCG here) through the kmatrix
 // binary, exactly as a user runs it, and checks each cell's verdict and evidence.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <map>
-#include <sstream>
 #include <string>
 
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "matrix_run.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using namespace kmx::vmtest;
 
 namespace {
-
-struct MatrixRun {
-  int exit_code = -1;
-  fs::path dir;
-  std::map<std::string, json> cells;  // by cell name
-};
-
-MatrixRun run_kmatrix(const std::string& matrix, const std::string& tag) {
-  MatrixRun run;
-  run.dir = fs::temp_directory_path() / fmt::format("kmatrix-vm-{}-{}", tag, ::getpid());
-  fs::remove_all(run.dir);
-  const std::string cmd = fmt::format("'{}' run '{}' --out '{}' 2>&1", KMATRIX_BINARY, matrix, run.dir.string());
-  const int status = std::system(cmd.c_str());
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(run.dir / "cells.jsonl");
-  for (std::string line; std::getline(in, line);) {
-    json j = json::parse(line);
-    run.cells[j.at("name").get<std::string>()] = j;
-  }
-  return run;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Each matrix boots once, on first use, for all the tests that read it.
-const MatrixRun& smoke_run() {
-  static const MatrixRun run = run_kmatrix(KMATRIX_SOURCE_DIR "/matrix/smoke.toml", "smoke");
-  return run;
-}
-
-const MatrixRun& faults_run() {
-  static const MatrixRun run = run_kmatrix(KMATRIX_SOURCE_DIR "/tests/data/vm/faults.toml", "faults");
-  return run;
-}
 
 const json& cell(const MatrixRun& run, const std::string& name) {
   static const json missing = json::object();
