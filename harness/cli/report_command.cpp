@@ -28,7 +28,7 @@ struct ReportOptions {
 Command add_report_command(CLI::App& app) {
   auto options = std::make_shared<ReportOptions>();
   CLI::App* cmd = app.add_subcommand("report", "Write a run's results as md, html, csv, junit or json (KCIDB)");
-  cmd->add_option("run", options->run, "Run directory, or run ID (prefix) in the history database")->required();
+  cmd->add_option("run,--run", options->run, "Run directory, or run ID (prefix) in the history database")->required();
   cmd->add_option("--format,-f", options->format,
                   "md (tables for a GitHub comment), html (one self-contained page with a heatmap and evidence), "
                   "csv, junit (XML for CI), json (KCIDB v4.3)")

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "../unit/results_fixtures.h"
+#include "agent/protocol.h"
 
 namespace fs = std::filesystem;
 
@@ -61,6 +62,14 @@ const fs::path& report_page() {
       fs::create_directories(dir / "run" / c.evidence);
       std::ofstream(dir / "run" / c.evidence / "console.log")
           << "[    4.0] booting\n[    4.1] wlchild invoked oom-killer: gfp_mask=0xcc0\n" << kHostileLine << "\n";
+      std::ofstream agent_log(dir / "run" / c.evidence / "agent.log");
+      for (int t = 0; t < 10; ++t)  // memory filling up, then children killed: the chart's lines
+        agent_log << kmx::agent::format_line(
+            t + 1, "hb",
+            {{"up", std::to_string(1000 * t)}, {"started", "40"}, {"finished", "0"}, {"killed", std::to_string(t)},
+             {"live", std::to_string(40 - t)}, {"usage", std::to_string((10 + 9 * t) << 20)}, {"failcnt", "0"},
+             {"under_oom", "0"}, {"oom_kills", std::to_string(t)}, {"cpu_user", "0"}, {"cpu_sys", "0"},
+             {"cpu_idle", "0"}});
     }
     const fs::path html = dir / "report.html";
     EXPECT_EQ(shell(fmt::format("'{}' report '{}' --format html -o '{}'", KMATRIX_BINARY, (dir / "run").string(),
@@ -86,6 +95,7 @@ TEST(HtmlInChromium, HeatmapAndCellTableAreThere) {
   EXPECT_NE(dom.find("<td class=\"o-completed\"><a href=\"#cell-"), std::string::npos);
   EXPECT_NE(dom.find("<table id=\"cells\">"), std::string::npos);
   EXPECT_NE(dom.find("completed ✓"), std::string::npos);
+  EXPECT_NE(dom.find("<svg class=\"chart\""), std::string::npos) << "the agent's counters";
 }
 
 TEST(HtmlInChromium, InjectedMarkupIsTextAndDoesNotRun) {
