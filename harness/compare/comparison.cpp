@@ -12,8 +12,9 @@ namespace kmx::compare {
 
 namespace {
 
-// The experiment without the kernel: what pairs a base cell with a candidate cell.
-std::string match_key(const results::CellResult& c) {
+// The experiment without the kernel: what pairs a base cell with a candidate
+// cell on another kernel.
+std::string experiment_key(const results::CellResult& c) {
   nlohmann::json p = c.parameters;
   if (p.contains("run")) {
     p["run"].erase("kernel");
@@ -22,23 +23,29 @@ std::string match_key(const results::CellResult& c) {
   return p.dump();
 }
 
+// Does some experiment of this side run on more than one kernel?
+std::optional<std::string> several_kernels(const std::vector<results::CellResult>& cells) {
+  std::map<std::string, std::string> kernel_of;
+  for (const results::CellResult& c : cells) {
+    const auto [k, first] = kernel_of.emplace(experiment_key(c), c.kernel_spec);
+    if (!first && k->second != c.kernel_spec)
+      return fmt::format("cell '{}' on kernels {} and {}", c.name, k->second, c.kernel_spec);
+  }
+  return std::nullopt;
+}
+
 struct Side {
   std::vector<std::string> order;
   std::map<std::string, std::vector<const results::CellResult*>> by_key;
 };
 
-Side index(const std::vector<results::CellResult>& cells, const char* side_name) {
+Side index(const std::vector<results::CellResult>& cells, bool with_kernel) {
   Side side;
-  std::map<std::string, std::string> kernel_of;
   for (const results::CellResult& c : cells) {
-    const std::string key = match_key(c);
+    const std::string key = with_kernel ? c.kernel_spec + "\n" + experiment_key(c) : experiment_key(c);
     auto [it, fresh] = side.by_key.try_emplace(key);
     if (fresh) side.order.push_back(key);
     it->second.push_back(&c);
-    const auto [k, first] = kernel_of.emplace(key, c.kernel_spec);
-    if (!first && k->second != c.kernel_spec)
-      throw UsageError(fmt::format("{} holds cell '{}' on kernels {} and {}: choose one with --{}-kernel", side_name,
-                                   c.name, k->second, c.kernel_spec, side_name));
   }
   return side;
 }
@@ -125,8 +132,16 @@ int Comparison::count(TimeChange time) const {
 Comparison compare_runs(const std::vector<results::CellResult>& base,
                         const std::vector<results::CellResult>& candidate, const CompareOptions& options,
                         const std::map<std::string, Distribution>& base_history) {
-  const Side b = index(base, "base");
-  const Side c = index(candidate, "candidate");
+  // Two runs of the same kernels pair kernel with kernel; one kernel against
+  // another pairs the experiments; one against several is ambiguous.
+  const auto base_several = several_kernels(base), candidate_several = several_kernels(candidate);
+  if (base_several.has_value() != candidate_several.has_value())
+    throw UsageError(fmt::format("{} holds {}: choose one with --{}-kernel",
+                                 base_several ? "base" : "candidate", base_several ? *base_several : *candidate_several,
+                                 base_several ? "base" : "candidate"));
+  const bool with_kernel = base_several.has_value();
+  const Side b = index(base, with_kernel);
+  const Side c = index(candidate, with_kernel);
   Comparison out;
   auto describe = [](CellComparison& cmp, const std::vector<const results::CellResult*>& records, Distribution& d,
                      std::string& id) {

@@ -51,8 +51,10 @@ struct Comparison {
 
 // Each side: every record to weigh (repeats included). `base_history` adds
 // earlier verdicts of base cells (by cell_id) to the base's distribution, so
-// a cell known to be flaky is judged as such. A side holding one cell on
-// several kernels is ambiguous: UsageError naming that side.
+// a cell known to be flaky is judged as such. When both sides run their
+// experiments on several kernels, each kernel is compared with itself; a
+// side with several kernels against one with one is ambiguous: UsageError
+// naming that side.
 Comparison compare_runs(const std::vector<results::CellResult>& base,
                         const std::vector<results::CellResult>& candidate, const CompareOptions& options = {},
                         const std::map<std::string, Distribution>& base_history = {});

@@ -31,7 +31,8 @@ std::pair<std::string, std::vector<std::string>> where(const HistoryFilter& f) {
   std::string sql = " WHERE 1";
   std::vector<std::string> values;
   if (!f.cell.empty()) {
-    sql += " AND (c.name = ? OR substr(c.cell_id, 1, length(?)) = ?)";
+    // An ID prefix as a range, so that the cell_id index serves it.
+    sql += " AND (c.name = ? OR (c.cell_id >= ? AND c.cell_id < ? || '~'))";
     values.insert(values.end(), {f.cell, f.cell, f.cell});
   }
   if (!f.kernel.empty()) {

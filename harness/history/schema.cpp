@@ -43,7 +43,8 @@ CREATE TABLE cells (
   record TEXT NOT NULL,
   UNIQUE (run_id, cell_id, repeat)
 );
-CREATE INDEX cells_by_cell ON cells(cell_id);
+-- Covers the outcome counts of a cell across runs (flakiness, compare --history).
+CREATE INDEX cells_by_cell ON cells(cell_id, run_id, result_class);
 CREATE INDEX cells_by_name ON cells(name);
 CREATE INDEX cells_by_kernel ON cells(kernel_release);
 )",

@@ -28,7 +28,7 @@ def cell_parameters(i, kernel_spec):
                 "boot_timeout_ms": 180000, "heartbeat_timeout_ms": 15000, "workload_timeout_ms": 60000},
         "container": {"cgroup": ["v1", "v2"][(i // 240) % 2], "limit": 100663296, "memsw_limit": 134217728,
                       "oom_kill_disable": killer_off, "pid_namespace": True},
-        "workload": {"procs": procs, "size": size, "hold_ms": 3000 + (i // 480) * 1000, "uid": uid},
+        "workload": {"procs": procs, "size": size, "hold_ms": 3000 + 10 * i, "uid": uid},
         "guest": {"swap": 67108864, "sysctl": {}, "cmdline": ""},
         "fault": {"freeze_vm_after_ms": 0},
     }

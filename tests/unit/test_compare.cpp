@@ -101,7 +101,16 @@ TEST(Compare, MatchesCellsAcrossKernelsByTheirOtherParameters) {
       {.name = "big-old", .outcome = "container-hang", .kernel = "/boot/old", .release = "2.6.32", .procs = 80},
       {.name = "big-new", .outcome = "oom-killed", .kernel = "debian:bookworm", .procs = 80},
   });
-  EXPECT_THROW(compare::compare_runs(both, both), UsageError);  // one cell on two kernels: which one?
+  // One kernel against two: which one?
+  EXPECT_THROW(compare::compare_runs(compare::on_kernel(both, "2.6.32"), both), UsageError);
+  // Two against the same two: each kernel with itself.
+  auto later = both;
+  later[2] = fixtures::cells({{.name = "big-old", .outcome = "panic", .kernel = "/boot/old", .release = "2.6.32",
+                               .procs = 80}})[0];
+  const compare::Comparison nightly = compare::compare_runs(both, later);
+  ASSERT_EQ(nightly.cells.size(), 4u);
+  EXPECT_EQ(find(nightly, "big-old").change, Change::regression);
+  EXPECT_EQ(find(nightly, "big-new").change, Change::unchanged);
   const compare::Comparison cmp =
       compare::compare_runs(compare::on_kernel(both, "2.6.32"), compare::on_kernel(both, "debian:bookworm"));
   ASSERT_EQ(cmp.cells.size(), 2u);
