@@ -22,16 +22,19 @@ fi
 ls -l "$db"
 
 run_id() { "$k" report --format csv "$1" | sed -n 2p | cut -d, -f1; }
+# Exit 1 is compare's "regression found"; anything above is a failure of the command.
 measure() {
   local label=$1; shift
-  /usr/bin/time -f "$label: %e s, peak %M KiB" "$@" >/dev/null 2>"$work/time.err" || true
+  local rc=0
+  /usr/bin/time -f "$label: %e s, peak %M KiB" "$@" >/dev/null 2>"$work/time.err" || rc=$?
+  if ((rc > 1)); then cat "$work/time.err" >&2; exit 1; fi
   tail -1 "$work/time.err"
 }
 for format in md html csv junit json; do
   measure "report --format $format, run from the history" "$k" report --db "$db" --format "$format" "$(run_id "$last")"
 done
 measure "report --format html, run directory" "$k" report --format html "$last"
-measure "compare two runs" "$k" compare --db "$db" "$prev" "$last"
+measure "compare two runs (both with two kernels)" "$k" compare --db "$db" "$prev" "$last"
 measure "compare two runs --history ($runs runs)" "$k" compare --db "$db" --history "$prev" "$last"
 measure "compare two kernels of one run --history" "$k" compare --db "$db" --history "$last" \
   --base-kernel 5.10.0-30-amd64 --candidate-kernel 6.1.0-56-amd64
