@@ -49,12 +49,16 @@ Command add_compare_command(CLI::App& app) {
                   "A workload time change must exceed this share of the base time to count")
       ->capture_default_str();
   cmd->add_option("--time-floor-ms", o->compare.time_floor_ms, "...and this many milliseconds")->capture_default_str();
+  cmd->add_option("--alpha", o->compare.alpha,
+                  "Significance for a flaky cell's change of failure rate, shared by all flaky cells")
+      ->check(CLI::Range(1e-9, 0.5))
+      ->capture_default_str();
   cmd->add_option("--output,-o", o->output, "Write the Markdown here instead of stdout");
   cmd->add_option("--db", o->db, "History database (default: $XDG_DATA_HOME/kmatrix/history.sqlite)");
   cmd->footer(
       "Outcomes rank completed < oom-killed < oom-killed/wrong-victim < container-hang < guest-hang < panic < "
       "boot-failure;\na worse rank is a regression. Cells with mixed outcomes (repeats, --history) count only a "
-      "significant\nchange of their failure rate (Newcombe's interval on the difference excludes 0).\n"
+      "significant\nchange of their failure rate (Fisher's exact test, Bonferroni over the flaky cells).\n"
       "Exit codes: 0 no regression, 1 regression, 2 bad input, 3 host problem.");
   return [o] {
     if (o->candidate.empty() && (o->base_kernel.empty() || o->candidate_kernel.empty()))

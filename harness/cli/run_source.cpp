@@ -14,7 +14,8 @@ namespace fs = std::filesystem;
 fs::path db_path(const fs::path& option) { return option.empty() ? history::default_db_path() : option; }
 
 results::RunResults load_run(const std::string& dir_or_id, const fs::path& db) {
-  if (fs::exists(fs::path(dir_or_id) / "run.json") || fs::is_directory(dir_or_id)) return results::read_run(dir_or_id);
+  // A path (a slash, or something that exists) is a directory: a typo in one is reported as such.
+  if (dir_or_id.find('/') != std::string::npos || fs::exists(dir_or_id)) return results::read_run(dir_or_id);
   return history::HistoryDb(db_path(db)).load_run(dir_or_id);
 }
 

@@ -9,8 +9,9 @@
 
 namespace kmx::cli {
 
-// A directory holding run.json is read directly; anything else is looked up
-// as a run ID in the history at `db` (default_db_path() when empty).
+// A path (holding a slash, or existing) is read as a run directory; anything
+// else is looked up as a run ID in the history at `db` (default_db_path()
+// when empty).
 results::RunResults load_run(const std::string& dir_or_id, const std::filesystem::path& db);
 
 // The --db option's path, or the default one.

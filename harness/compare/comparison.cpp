@@ -99,11 +99,26 @@ void classify(CellComparison& cmp) {
     cmp.reason = from == to ? b.modal() : fmt::format("{} → {}", b.modal(), c.modal());
     return;
   }
-  // Mixed outcomes: only a significant change of the failure rate counts.
-  const Interval d = rate_difference(b.failures, b.samples, c.failures, c.samples);
-  cmp.change = d.low > 0 ? Change::regression : d.high < 0 ? Change::improvement : Change::flaky;
-  cmp.reason = fmt::format("failures {}/{} → {}/{} (difference 95% CI [{:+.2f}, {:+.2f}]); {} → {}", b.failures,
-                           b.samples, c.failures, c.samples, d.low, d.high, b.text(), c.text());
+  // Mixed outcomes: judged on the failure rate once every cell is seen (see judge_rates).
+  cmp.change = Change::flaky;
+}
+
+// Cells with mixed outcomes: a regression (or improvement) only when Fisher's
+// exact test finds the failure rate changed, at a level Bonferroni-corrected
+// for the number of such cells: among a hundred flaky cells some will look
+// worse by chance alone.
+void judge_rates(Comparison& out, double alpha) {
+  const int mixed = out.count(Change::flaky);
+  for (CellComparison& cmp : out.cells) {
+    if (cmp.change != Change::flaky) continue;
+    const Distribution& b = cmp.base;
+    const Distribution& c = cmp.candidate;
+    const FisherP p = fisher_exact(b.failures, b.samples, c.failures, c.samples);
+    const double level = alpha / mixed;
+    cmp.change = p.greater < level ? Change::regression : p.less < level ? Change::improvement : Change::flaky;
+    cmp.reason = fmt::format("failures {}/{} → {}/{} (Fisher p {:.2g} worse, {:.2g} better; level {:.2g}); {} → {}",
+                             b.failures, b.samples, c.failures, c.samples, p.greater, p.less, level, b.text(), c.text());
+  }
 }
 
 }  // namespace
@@ -174,6 +189,7 @@ Comparison compare_runs(const std::vector<results::CellResult>& base,
     cmp.reason = cmp.candidate.text();
     out.cells.push_back(std::move(cmp));
   }
+  judge_rates(out, options.alpha);
   return out;
 }
 

@@ -17,7 +17,7 @@ enum class Change {
   regression,    // worse, and not explained by flakiness
   improvement,   // better, likewise
   unchanged,
-  flaky,         // mixed outcomes on a side, difference not significant
+  flaky,         // mixed outcomes on a side, failure rate not significantly changed
   inconclusive,  // a side has only infra-errors
   added,         // only in the candidate
   removed,       // only in the base
@@ -30,6 +30,7 @@ struct CompareOptions {
   double time_ratio = 0.25;        // a time change must exceed this share of the base time...
   int64_t time_floor_ms = 1000;    // ...and this many milliseconds...
   double time_noise_sigmas = 3.0;  // ...and this many pooled standard deviations (with repeats)
+  double alpha = 0.05;             // significance of a flaky cell's rate change, over all flaky cells
 };
 
 struct CellComparison {

@@ -16,14 +16,25 @@ Interval wilson(int successes, int trials, double z) {
   return {std::max(0.0, (centre - spread) / denom), std::min(1.0, (centre + spread) / denom)};
 }
 
-Interval rate_difference(int successes1, int trials1, int successes2, int trials2, double z) {
-  const double p1 = trials1 > 0 ? static_cast<double>(successes1) / trials1 : 0;
-  const double p2 = trials2 > 0 ? static_cast<double>(successes2) / trials2 : 0;
-  const Interval w1 = wilson(successes1, trials1, z);
-  const Interval w2 = wilson(successes2, trials2, z);
-  const double d = p2 - p1;
-  return {d - std::sqrt((p2 - w2.low) * (p2 - w2.low) + (w1.high - p1) * (w1.high - p1)),
-          d + std::sqrt((w2.high - p2) * (w2.high - p2) + (p1 - w1.low) * (p1 - w1.low))};
+namespace {
+
+double log_choose(int n, int k) { return std::lgamma(n + 1.0) - std::lgamma(k + 1.0) - std::lgamma(n - k + 1.0); }
+
+}  // namespace
+
+FisherP fisher_exact(int k1, int n1, int k2, int n2) {
+  const int k = k1 + k2, n = n1 + n2;
+  const int low = std::max(0, n2 - (n - k)), high = std::min(k, n2);
+  // Hypergeometric: the candidate's failures among all failures, its samples among all.
+  const auto h = [&](int x) { return std::exp(log_choose(k, x) + log_choose(n - k, n2 - x) - log_choose(n, n2)); };
+  FisherP p{0, 0};
+  for (int x = low; x <= high; ++x) {
+    if (x <= k2) p.less += h(x);
+    if (x >= k2) p.greater += h(x);
+  }
+  p.less = std::min(1.0, p.less);
+  p.greater = std::min(1.0, p.greater);
+  return p;
 }
 
 }  // namespace kmx::compare

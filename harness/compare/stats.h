@@ -1,5 +1,5 @@
-// Confidence intervals for rates from few samples: how often a cell hangs,
-// and whether two such rates really differ. Pure arithmetic.
+// Rates from few samples: how often a cell hangs (with a confidence
+// interval), and whether two such rates really differ. Pure arithmetic.
 #pragma once
 
 namespace kmx::compare {
@@ -16,9 +16,15 @@ inline constexpr double kZ95 = 1.959963984540054;
 // correction). trials == 0 gives [0, 1]: nothing is known.
 Interval wilson(int successes, int trials, double z = kZ95);
 
-// Newcombe's hybrid score interval (1998, method 10) for p2 - p1, built
-// from the two Wilson intervals. An interval above 0 means rate 2 is
-// significantly higher.
-Interval rate_difference(int successes1, int trials1, int successes2, int trials2, double z = kZ95);
+// Fisher's exact test on two rates, k1 of n1 (base) against k2 of n2
+// (candidate), one-sided each way: the probability, with the table's margins
+// fixed, of the candidate having at most (less) or at least (greater) k2.
+// Exact, so it stays honest with one or two samples, where interval
+// approximations claim too much.
+struct FisherP {
+  double less = 1;
+  double greater = 1;
+};
+FisherP fisher_exact(int k1, int n1, int k2, int n2);
 
 }  // namespace kmx::compare

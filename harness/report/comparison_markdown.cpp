@@ -33,6 +33,14 @@ int order(compare::Change change) {
   return 7;
 }
 
+// A flaky cell whose candidate did what the base usually does is no news.
+bool worth_a_row(const compare::CellComparison& c) {
+  if (c.time != compare::TimeChange::none) return true;
+  if (c.change == compare::Change::flaky)
+    return c.candidate.flaky() || c.candidate.modal() != c.base.modal();
+  return c.change != compare::Change::unchanged;
+}
+
 }  // namespace
 
 std::string comparison_markdown(const compare::Comparison& cmp, const std::string& base_label,
@@ -46,7 +54,7 @@ std::string comparison_markdown(const compare::Comparison& cmp, const std::strin
       cmp.count(Change::unchanged), cmp.count(compare::TimeChange::slower), cmp.count(compare::TimeChange::faster));
   std::vector<const compare::CellComparison*> shown;
   for (const compare::CellComparison& c : cmp.cells)
-    if (all || c.change != Change::unchanged || c.time != compare::TimeChange::none) shown.push_back(&c);
+    if (all || worth_a_row(c)) shown.push_back(&c);
   std::stable_sort(shown.begin(), shown.end(), [](auto* a, auto* b) { return order(a->change) < order(b->change); });
   Table t{{"change", "cell", "base", "candidate", "why", "workload time"}, {}};
   for (const compare::CellComparison* c : shown)

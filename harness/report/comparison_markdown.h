@@ -1,5 +1,6 @@
-// A comparison as Markdown: a summary line (regressions first), then one
-// row per cell that changed, or per cell with `all`.
+// A comparison as Markdown: a summary line, then one row per cell that
+// changed (regressions first; a flaky cell only when the candidate did other
+// than the base's usual), or per cell with `all`.
 #pragma once
 
 #include <string>

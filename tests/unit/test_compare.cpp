@@ -32,18 +32,19 @@ TEST(Wilson, NoTrialsKnowsNothing) {
   EXPECT_EQ(i.high, 1);
 }
 
-// Newcombe (1998), "Interval estimation for the difference between
-// independent proportions", Table II, method 10.
-TEST(RateDifference, MatchesPublishedIntervals) {
-  const struct {
-    int k1, n1, k2, n2;
-    double low, high;
-  } cases[] = {{48, 80, 56, 70, 0.0524, 0.3339}, {3, 10, 9, 10, 0.1705, 0.8090}, {0, 29, 5, 56, -0.0381, 0.1926}};
-  for (const auto& c : cases) {
-    const compare::Interval d = compare::rate_difference(c.k1, c.n1, c.k2, c.n2);
-    EXPECT_NEAR(d.low, c.low, 5e-5) << c.k2 << "/" << c.n2 << " - " << c.k1 << "/" << c.n1;
-    EXPECT_NEAR(d.high, c.high, 5e-5);
-  }
+// Fisher's lady tasting tea (1935): 3 of 4 cups right against 1 of 4 by
+// chance, one-sided p = 17/70; the rest are closed forms of the hypergeometric.
+TEST(FisherExact, MatchesKnownValues) {
+  const compare::FisherP tea = compare::fisher_exact(1, 4, 3, 4);
+  EXPECT_NEAR(tea.greater, 17.0 / 70, 1e-9);
+  EXPECT_NEAR(tea.less, 69.0 / 70, 1e-9);
+  // One hang in one sample against 18 in 999: the candidate's sample is one of
+  // 1000, and it is a hang with probability 19/1000.
+  EXPECT_NEAR(compare::fisher_exact(18, 999, 1, 1).greater, 19.0 / 1000, 1e-9);
+  EXPECT_NEAR(compare::fisher_exact(9, 12, 1, 12).less, 0.0013797280926, 1e-9);
+  const compare::FisherP same = compare::fisher_exact(0, 5, 0, 5);
+  EXPECT_NEAR(same.less, 1, 1e-12);
+  EXPECT_NEAR(same.greater, 1, 1e-12);
 }
 
 TEST(Distribution, CountsClassesHangsAndFlakiness) {
@@ -147,6 +148,27 @@ TEST(Compare, FlakyCellRegressesOnlyOnASignificantChange) {
   // And back down: an improvement.
   EXPECT_EQ(compare::compare_runs(fixtures::cells(repeats(9, 10)), fixtures::cells(repeats(1, 10))).cells.at(0).change,
             Change::improvement);
+}
+
+TEST(Compare, ManyFlakyCellsRaiseTheBarForEach) {
+  // One hang against 18 in 999 earlier: p = 0.019, a regression when it is the
+  // only flaky cell, chance when it is one of ten (level 0.005).
+  std::vector<Rec> base, candidate;
+  std::map<std::string, compare::Distribution> history;
+  for (int i = 0; i < 10; ++i) {
+    base.push_back({.name = "c" + std::to_string(i), .outcome = "oom-killed", .procs = i + 1});
+    candidate.push_back({.name = "c" + std::to_string(i), .outcome = i == 0 ? "container-hang" : "oom-killed",
+                         .procs = i + 1});
+  }
+  const auto b = fixtures::cells(base);
+  for (const auto& c : b) {
+    history[c.cell_id].add("oom-killed", 980);
+    history[c.cell_id].add("container-hang", 18);
+  }
+  EXPECT_EQ(find(compare::compare_runs(b, fixtures::cells(candidate), {}, history), "c0").change, Change::flaky);
+  const std::vector<results::CellResult> one_base(b.begin(), b.begin() + 1);
+  const auto one_candidate = fixtures::cells({candidate[0]});
+  EXPECT_EQ(compare::compare_runs(one_base, one_candidate, {}, history).cells.at(0).change, Change::regression);
 }
 
 TEST(Compare, HistoryMakesASingleHangOfAFlakyCellNoRegression) {
