@@ -9,10 +9,11 @@ packages=(
   qemu-system-x86
   libboost1.81-dev libboost-filesystem1.81-dev
   libfmt-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
-  libarchive-dev libssl-dev libncurses-dev libcurl4-openssl-dev
+  libarchive-dev libssl-dev libncurses-dev libcurl4-openssl-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   dpkg-dev
   rpm
+  chromium libxml2-utils
 )
 
 missing=()

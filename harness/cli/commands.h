@@ -15,5 +15,9 @@ Command add_run_command(CLI::App& app);
 Command add_merge_command(CLI::App& app);
 Command add_explain_command(CLI::App& app);
 Command add_image_command(CLI::App& app);
+Command add_ingest_command(CLI::App& app);
+Command add_history_command(CLI::App& app);
+Command add_report_command(CLI::App& app);
+Command add_compare_command(CLI::App& app);
 
 }  // namespace kmx::cli

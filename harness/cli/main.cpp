@@ -17,6 +17,10 @@ Examples:
       writes results/smoke/cells.jsonl (one verdict per cell) and run.json.
   kmatrix run matrix/smoke.toml --kernel /boot/vmlinuz-6.1.0-26-amd64 --modules /lib/modules/6.1.0-26-amd64
       The same cells on a kernel you bring.
+  kmatrix report results/smoke --format html -o smoke.html
+      One page: the matrix as a heatmap, each cell's console excerpt and agent counters.
+  kmatrix compare results/base results/candidate
+      Cell by cell; exit 1 when the candidate regressed (docs/results.md has the rules).
 
 Outcomes: completed, oom-killed, container-hang, guest-hang, panic, boot-failure, infra-error.
 Exit codes: 0 run finished, 2 bad input (the message names file:line), 3 host problem,
@@ -40,6 +44,10 @@ int main(int argc, char** argv) {
   add(kmx::cli::add_merge_command);
   add(kmx::cli::add_explain_command);
   add(kmx::cli::add_image_command);
+  add(kmx::cli::add_ingest_command);
+  add(kmx::cli::add_history_command);
+  add(kmx::cli::add_report_command);
+  add(kmx::cli::add_compare_command);
 
   try {
     app.parse(argc, argv);

@@ -9,6 +9,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "history/auto_ingest.h"
 #include "image/kernel.h"
 #include "matrix/cell_filter.h"
 #include "matrix/cell_table.h"
@@ -209,6 +210,7 @@ int run_matrix(const RunOptions& given) {
   results::write_run_info(out, info);
   fmt::print(stderr, "kmatrix: {} of {} cells recorded in {}{}\n", info.cells_done, info.cells_total,
              (out / "cells.jsonl").string(), sig ? fmt::format("; continue with: kmatrix run --resume {}", out.string()) : "");
+  history::ingest_after_run(out);
   return sig ? 128 + sig : kExitOk;
 }
 

@@ -4,16 +4,26 @@
 #include <signal.h>
 #include <spawn.h>
 
+#include <sys/wait.h>
+
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <thread>
 
-#include "vm_run.h"
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "matrix_run.h"
 
 extern char** environ;
 
 namespace {
 
+namespace fs = std::filesystem;
+using nlohmann::json;
 using namespace kmx::vmtest;
 
 size_t lines_in(const fs::path& p) {
@@ -51,7 +61,14 @@ bool wait_until(const std::function<bool()>& condition) {
   return true;
 }
 
-TEST(Interrupt, FirstSigintLetsTheRunningCellFinishAndStartsNoOther) {
+// Every run here ingests itself into a private history, not the user's.
+class Interrupt : public testing::Test {
+ protected:
+  void SetUp() override { ::setenv("XDG_DATA_HOME", (run_dir("interrupts") / "data").c_str(), 1); }
+};
+using Resume = Interrupt;
+
+TEST_F(Interrupt, FirstSigintLetsTheRunningCellFinishAndStartsNoOther) {
   const fs::path dir = run_dir("sigint");
   fs::remove_all(dir);
   const pid_t pid = start_run(KMATRIX_SOURCE_DIR "/tests/data/vm/resume.toml", dir, 1);
@@ -69,7 +86,7 @@ TEST(Interrupt, FirstSigintLetsTheRunningCellFinishAndStartsNoOther) {
   EXPECT_EQ(qemus_of(dir), 0);
 }
 
-TEST(Resume, SigkilledRunResumesWithEveryCellOnce) {
+TEST_F(Resume, SigkilledRunResumesWithEveryCellOnce) {
   const fs::path dir = run_dir("resume");
   fs::remove_all(dir);
   const std::string matrix = KMATRIX_SOURCE_DIR "/tests/data/vm/resume.toml";
@@ -95,7 +112,7 @@ TEST(Resume, SigkilledRunResumesWithEveryCellOnce) {
   std::ofstream(dir / "cells.jsonl", std::ios::app) << R"({"cell_id":"0123456789abcdef","outc)";
 
   // Resume, two at a time again.
-  ASSERT_EQ(kmatrix(fmt::format("run --resume '{}' --jobs 2", dir.string())), 0);
+  ASSERT_EQ(kmatrix_status(fmt::format("run --resume '{}' --jobs 2", dir.string())), 0);
   const MatrixRun run = read_run(dir, 0);
   EXPECT_EQ(lines_in(dir / "cells.jsonl"), 4u);
   ASSERT_EQ(run.cells.size(), 4u);
@@ -108,7 +125,7 @@ TEST(Resume, SigkilledRunResumesWithEveryCellOnce) {
   EXPECT_EQ(qemus_of(dir), 0);
 
   // Nothing left to do: a second resume runs no VM and changes nothing.
-  ASSERT_EQ(kmatrix(fmt::format("run --resume '{}'", dir.string())), 0);
+  ASSERT_EQ(kmatrix_status(fmt::format("run --resume '{}'", dir.string())), 0);
   EXPECT_EQ(lines_in(dir / "cells.jsonl"), 4u);
 }
 

@@ -3,28 +3,18 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <string>
 
-#include "vm_run.h"
+#include <nlohmann/json.hpp>
 
-namespace {
+#include "matrix_run.h"
 
+namespace fs = std::filesystem;
+using nlohmann::json;
 using namespace kmx::vmtest;
 
-// Each matrix boots once, on first use, for all the tests that read it.
-const MatrixRun& smoke_run() {
-  static const MatrixRun run = run_kmatrix(KMATRIX_SOURCE_DIR "/matrix/smoke.toml", "smoke");
-  return run;
-}
-
-const MatrixRun& faults_run() {
-  static const MatrixRun run = run_kmatrix(KMATRIX_SOURCE_DIR "/tests/data/vm/faults.toml", "faults");
-  return run;
-}
-
-const MatrixRun& kernels_run() {
-  static const MatrixRun run = run_kmatrix(KMATRIX_SOURCE_DIR "/tests/data/vm/kernels.toml", "kernels");
-  return run;
-}
+namespace {
 
 const json& cell(const MatrixRun& run, const std::string& name) {
   static const json missing = json::object();

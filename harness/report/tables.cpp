@@ -1,0 +1,58 @@
+#include "report/tables.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "report/cell_labels.h"
+
+namespace kmx::report {
+
+namespace {
+
+std::string expectation(const compare::CellGroup& g) {
+  const std::string& expect = g.records.front()->expect;
+  if (expect.empty()) return "";
+  const bool met = std::all_of(g.records.begin(), g.records.end(), [&](auto* c) { return c->outcome == expect; });
+  return expect + (met ? " ✓" : " ✗");
+}
+
+}  // namespace
+
+Table seed_table(const std::vector<compare::CellGroup>& groups) {
+  Table t{{"cell", "run as", "processes × size", "share of limit", "kernel", "result", "expected"}, {}};
+  for (const compare::CellGroup& g : groups) {
+    const results::CellResult& c = *g.records.front();
+    t.rows.push_back({c.name, run_as(c), procs_by_size(c), share_of_limit(c), kernel_label(c), bucket_text(g.records),
+                      expectation(g)});
+  }
+  return t;
+}
+
+Table flakiness_table(const std::vector<compare::CellGroup>& groups) {
+  Table t{{"cell", "records", "outcomes", "hang rate (95% Wilson)", "flaky"}, {}};
+  for (const compare::CellGroup& g : groups) {
+    const compare::Distribution& d = g.distribution;
+    t.rows.push_back({g.records.front()->name, std::to_string(g.records.size()), d.text(),
+                      compare::rate_text(d.hangs, d.samples), d.flaky() ? "flaky" : ""});
+  }
+  return t;
+}
+
+Table pivot_table(const Pivot& p) {
+  Table t;
+  t.header.push_back(fmt::format("{} \\ {}", p.spec.rows, p.spec.cols));
+  t.header.insert(t.header.end(), p.cols.begin(), p.cols.end());
+  for (size_t r = 0; r < p.rows.size(); ++r) {
+    std::vector<std::string> row{p.rows[r]};
+    for (size_t k = 0; k < p.cols.size(); ++k) row.push_back(bucket_text(p.at(r, k)));
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+bool has_repeats(const std::vector<compare::CellGroup>& groups) {
+  return std::any_of(groups.begin(), groups.end(), [](const auto& g) { return g.records.size() > 1; });
+}
+
+}  // namespace kmx::report

@@ -1,0 +1,30 @@
+// The tables every report shows, as plain text cells; the Markdown and HTML
+// formatters only render them. Pure.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "compare/distribution.h"
+#include "report/pivot.h"
+
+namespace kmx::report {
+
+struct Table {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+};
+
+// The seed post's table, one row per cell: cell, run as, processes × size,
+// share of limit, kernel, result, expected (✓/✗).
+Table seed_table(const std::vector<compare::CellGroup>& groups);
+
+// Per cell: records, outcome distribution, hang rate with its Wilson interval, flaky.
+Table flakiness_table(const std::vector<compare::CellGroup>& groups);
+
+// The pivot with bucket_text in each cell; the corner names the dimensions.
+Table pivot_table(const Pivot& pivot);
+
+bool has_repeats(const std::vector<compare::CellGroup>& groups);
+
+}  // namespace kmx::report

@@ -1,0 +1,67 @@
+#include "matrix_run.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace fs = std::filesystem;
+
+namespace kmx::vmtest {
+
+fs::path run_dir(const std::string& tag) { return fs::temp_directory_path() / fmt::format("kmatrix-vm-{}-{}", tag, ::getpid()); }
+
+int kmatrix_status(const std::string& args, const std::string& env) {
+  const int status = std::system(fmt::format("{} '{}' {} 2>&1", env, KMATRIX_BINARY, args).c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+MatrixRun read_run(const fs::path& dir, int exit_code) {
+  MatrixRun run{exit_code, dir, {}, {}};
+  std::ifstream in(dir / "cells.jsonl");
+  for (std::string line; std::getline(in, line);) {
+    nlohmann::json j = nlohmann::json::parse(line);
+    run.cells[j.at("name").get<std::string>()] = j;
+  }
+  return run;
+}
+
+MatrixRun run_kmatrix(const std::string& matrix, const std::string& tag, const std::string& extra) {
+  const fs::path dir = run_dir(tag);
+  fs::remove_all(dir);
+  // The run ingests itself into $XDG_DATA_HOME's history: a private one, not the user's.
+  const fs::path data_home = dir.string() + "-data";
+  fs::remove_all(data_home);
+  MatrixRun run = read_run(dir, kmatrix_status(fmt::format("run '{}' --out '{}' {}", matrix, dir.string(), extra),
+                                               fmt::format("XDG_DATA_HOME='{}'", data_home.string())));
+  run.history_db = data_home / "kmatrix" / "history.sqlite";
+  return run;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+const MatrixRun& smoke_run() {
+  static const MatrixRun run = run_kmatrix(KMATRIX_SOURCE_DIR "/matrix/smoke.toml", "smoke");
+  return run;
+}
+
+const MatrixRun& faults_run() {
+  static const MatrixRun run = run_kmatrix(KMATRIX_SOURCE_DIR "/tests/data/vm/faults.toml", "faults");
+  return run;
+}
+
+const MatrixRun& kernels_run() {
+  static const MatrixRun run = run_kmatrix(KMATRIX_SOURCE_DIR "/tests/data/vm/kernels.toml", "kernels");
+  return run;
+}
+
+}  // namespace kmx::vmtest
