@@ -22,12 +22,10 @@ for p in "${packages[@]}"; do
 done
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo=sudo
-# The kernel catalog downloads .debs through apt, so it needs package lists
-# even when every build package is already installed.
-if ((${#missing[@]})) || ! compgen -G "/var/lib/apt/lists/*_Packages" >/dev/null; then
-  $sudo apt-get update -q
-fi
+# Kernel downloads keep their own apt lists (harness/image/private_apt), so
+# the host's lists are only refreshed when packages must be installed.
 if ((${#missing[@]})); then
   echo "ci/setup.sh: installing ${missing[*]}"
+  $sudo apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
