@@ -31,7 +31,7 @@ void ConsoleParser::on_line(const ConsoleLine& line, std::vector<Event>& out) {
     return;
   }
   // An OOM report's header also ends the stack being read (its trace is the OOM report's).
-  if (parse_oom_header(line.text)) traces_.close(out);
+  if (is_oom_header(line.text)) traces_.close(out);
   if (oom_.on_line(line, out)) return;
   traces_.on_line(line, out);
 }

@@ -1,5 +1,7 @@
 #include "console/oom_kill.h"
 
+#include <string.h>
+
 #include "console/scan.h"
 
 namespace kmx::console {
@@ -116,9 +118,24 @@ std::optional<OomKill> parse_killed_process(std::string_view text) {
   return kill;
 }
 
+namespace {
+// Where " invoked oom-killer:" starts, or npos. Tried on every line, so
+// through memmem: string_view::find would stop at every space.
+std::size_t oom_header_at(std::string_view text) {
+  constexpr std::string_view kInvoked = " invoked oom-killer:";
+  const void* hit = ::memmem(text.data(), text.size(), kInvoked.data(), kInvoked.size());
+  return hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - text.data()) : std::string_view::npos;
+}
+}  // namespace
+
+bool is_oom_header(std::string_view text) {
+  const std::size_t at = oom_header_at(text);
+  return at != std::string_view::npos && at != 0;
+}
+
 std::optional<OomHeader> parse_oom_header(std::string_view text) {
-  const std::size_t at = text.find(" invoked oom-killer:");
-  if (at == std::string_view::npos || at == 0) return std::nullopt;
+  if (!is_oom_header(text)) return std::nullopt;
+  const std::size_t at = oom_header_at(text);  // twice only on header lines
   OomHeader header;
   header.comm = std::string(text.substr(0, at));
   const std::string_view rest = text.substr(at);

@@ -75,6 +75,8 @@ struct OomHeader {
   std::optional<int> oom_score_adj;
 };
 std::optional<OomHeader> parse_oom_header(std::string_view text);
+// The cheap test of the same, without building the header.
+bool is_oom_header(std::string_view text);
 
 // "oom_reaper: reaped process 1234 (wlchild), now anon-rss:0kB, ..." (4.6+).
 struct OomReaped {
