@@ -1,12 +1,12 @@
 #include "results/merge.h"
 
-#include <fstream>
 #include <map>
 
 #include <fmt/format.h>
 
 #include "results/cells_file.h"
 #include "results/cells_log.h"
+#include "results/run_info.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 
@@ -26,10 +26,8 @@ nlohmann::json identity(const nlohmann::json& run_info) {
 }
 
 RunToMerge read_run(const fs::path& dir) {
-  std::ifstream in(dir / "run.json");
-  if (!in) throw UsageError(fmt::format("{}: no run.json: not a kmatrix run directory", dir.string()));
-  RunToMerge run{dir.string(), nlohmann::json::parse(in, nullptr, false), {}};
-  if (!run.run_info.is_object() || !run.run_info.contains("matrix"))
+  RunToMerge run{dir.string(), read_run_info(dir), {}};
+  if (!run.run_info.contains("matrix"))
     throw UsageError(fmt::format("{}: not a kmatrix run.json", (dir / "run.json").string()));
   const CellsFile cells = read_cells_file(dir);
   if (!cells.torn_tail.empty())
@@ -80,7 +78,7 @@ void merge_run_dirs(const std::vector<fs::path>& dirs, const fs::path& out) {
   for (const fs::path& dir : dirs) runs.push_back(read_run(dir));
   const MergedRun merged = merge_runs(runs);
 
-  if (fs::exists(out / "run.json") || fs::exists(out / "cells.jsonl"))
+  if (holds_run(out))
     throw UsageError(fmt::format("--out {}: already holds a run", out.string()));
   fs::create_directories(out / "cells");
   for (const RunToMerge& run : runs)

@@ -3,10 +3,12 @@
 #include <sys/utsname.h>
 
 #include <chrono>
+#include <fstream>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include "util/atomic_file.h"
+#include "util/error.h"
 
 namespace kmx::results {
 
@@ -29,6 +31,19 @@ nlohmann::json to_json(const RunInfo& info) {
 
 void write_run_info(const std::filesystem::path& run_dir, const RunInfo& info) {
   util::write_file_atomically(run_dir / "run.json", to_json(info).dump(2) + "\n");
+}
+
+nlohmann::json read_run_info(const std::filesystem::path& run_dir) {
+  const std::filesystem::path path = run_dir / "run.json";
+  std::ifstream in(path);
+  if (!in) throw UsageError(fmt::format("{}: no run here (cannot read run.json)", run_dir.string()));
+  nlohmann::json info = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (!info.is_object()) throw UsageError(fmt::format("{}: not a JSON object", path.string()));
+  return info;
+}
+
+bool holds_run(const std::filesystem::path& dir) {
+  return std::filesystem::exists(dir / "run.json") || std::filesystem::exists(dir / "cells.jsonl");
 }
 
 std::string host_description() {

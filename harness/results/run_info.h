@@ -29,6 +29,13 @@ struct RunInfo {
 nlohmann::json to_json(const RunInfo& info);
 void write_run_info(const std::filesystem::path& run_dir, const RunInfo& info);
 
+// DIR/run.json as written; UsageError naming the file when DIR holds no run
+// or the file is not a JSON object.
+nlohmann::json read_run_info(const std::filesystem::path& run_dir);
+
+// DIR has a run.json or cells.jsonl: writing a run there would mix two runs.
+bool holds_run(const std::filesystem::path& dir);
+
 std::string host_description();
 std::string utc_now_iso8601();
 

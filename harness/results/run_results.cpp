@@ -2,10 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
-#include <sstream>
 
 #include "results/cells_file.h"
+#include "results/run_info.h"
 #include "util/error.h"
 #include "util/sha256.h"
 
@@ -72,14 +71,7 @@ std::string run_id(const nlohmann::json& info) {
 RunResults read_run(const fs::path& dir) {
   RunResults run;
   run.dir = dir;
-  const fs::path info_path = dir / "run.json";
-  std::ifstream info_in(info_path);
-  if (!info_in) throw UsageError(fmt::format("{}: no run here (cannot read run.json)", dir.string()));
-  try {
-    run.info = nlohmann::json::parse(info_in);
-  } catch (const nlohmann::json::exception& e) {
-    throw UsageError(fmt::format("{}: not JSON: {}", info_path.string(), e.what()));
-  }
+  run.info = read_run_info(dir);
   run.run_id = run_id(run.info);
 
   // A torn last line (a run cut mid-write) is not a record: cells_file sets it apart.

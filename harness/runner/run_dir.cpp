@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "results/cells_file.h"
+#include "results/run_info.h"
 #include "util/error.h"
 
 namespace kmx::runner {
@@ -15,7 +16,7 @@ namespace kmx::runner {
 namespace fs = std::filesystem;
 
 void create_run_dir(const fs::path& dir) {
-  if (fs::exists(dir / "cells.jsonl") || fs::exists(dir / "run.json"))
+  if (results::holds_run(dir))
     throw UsageError(fmt::format("--out {}: already holds a run (choose a new directory, or --resume it)", dir.string()));
   std::error_code ec;
   fs::create_directories(dir / "cells", ec);
@@ -25,10 +26,8 @@ void create_run_dir(const fs::path& dir) {
 
 ResumedRun reopen_run_dir(const fs::path& dir) {
   ResumedRun r;
-  std::ifstream info(dir / "run.json");
-  if (!info) throw UsageError(fmt::format("--resume {}: no run.json: not a kmatrix run directory", dir.string()));
-  r.run_info = nlohmann::json::parse(info, nullptr, /*allow_exceptions=*/false);
-  if (!r.run_info.is_object() || !r.run_info.contains("options"))
+  r.run_info = results::read_run_info(dir);
+  if (!r.run_info.contains("options"))
     throw UsageError(fmt::format("{}: not a run.json kmatrix can resume", (dir / "run.json").string()));
 
   const results::CellsFile cells = results::read_cells_file(dir);
