@@ -8,7 +8,7 @@ ConsoleParser::ConsoleParser(std::size_t max_line) : reader_(max_line) {}
 
 std::vector<Event> ConsoleParser::feed(std::string_view bytes) {
   std::vector<Event> events;
-  for (const ConsoleLine& line : reader_.feed(bytes)) on_line(line, events);
+  while (const std::optional<ConsoleLine> line = reader_.next(bytes)) on_line(*line, events);
   remember(events, 0);
   return events;
 }
@@ -30,10 +30,11 @@ void ConsoleParser::on_line(const ConsoleLine& line, std::vector<Event>& out) {
     out.push_back(make_event(EventKind::panic, line.kernel_time, std::move(*reason)));
     return;
   }
+  const Keywords keywords = keywords_in(line.text);
   // An OOM report's header also ends the stack being read (its trace is the OOM report's).
-  if (is_oom_header(line.text)) traces_.close(out);
-  if (oom_.on_line(line, out)) return;
-  traces_.on_line(line, out);
+  if (keywords.has(Keyword::invoked_oom_killer) && is_oom_header(line.text)) traces_.close(out);
+  if (oom_.on_line(line, keywords, out)) return;
+  traces_.on_line(line, keywords, out);
 }
 
 void ConsoleParser::remember(const std::vector<Event>& events, std::size_t from) {

@@ -96,9 +96,13 @@ std::optional<CrashReport> warning(std::string_view text) {
 
 }  // namespace
 
-std::optional<CrashReport> parse_crash_header(std::string_view text) {
+std::optional<CrashReport> parse_crash_header(std::string_view text, Keywords keywords) {
   if (text.empty()) return std::nullopt;
-  for (auto recognize : {soft_lockup, hard_lockup, hung_task, rcu_stall, bug, warning})
+  if (keywords.has(Keyword::lockup)) {
+    if (std::optional<CrashReport> r = soft_lockup(text)) return r;
+    if (std::optional<CrashReport> r = hard_lockup(text)) return r;
+  }
+  for (auto recognize : {hung_task, rcu_stall, bug, warning})
     if (std::optional<CrashReport> r = recognize(text)) return r;
   return std::nullopt;
 }

@@ -23,6 +23,7 @@
 #include <string>
 #include <string_view>
 
+#include "console/keywords.h"
 #include "console/stack_frame.h"
 
 namespace kmx::console {
@@ -40,8 +41,9 @@ struct CrashReport {
   std::optional<StackFrame> frame;
 };
 
-// The first line of a report, or nothing.
-std::optional<CrashReport> parse_crash_header(std::string_view text);
+// The first line of a report, or nothing. Lockups are looked for only when
+// the line holds their keyword.
+std::optional<CrashReport> parse_crash_header(std::string_view text, Keywords keywords);
 
 // "Kernel panic - not syncing: <reason>" at the start of a line -> reason.
 // (The "---[ end Kernel panic ..." trailer of newer kernels does not match.)

@@ -1,7 +1,8 @@
 #include "console/line_reader.h"
 
-#include <algorithm>
 #include <charconv>
+
+#include "console/byte_scan.h"
 
 namespace kmx::console {
 
@@ -31,15 +32,19 @@ std::size_t utf8_length(std::string_view raw, std::size_t i) {
 // control bytes. Valid UTF-8 stays, since a task's comm may well be UTF-8;
 // other bytes >= 0x80 (line noise, 0xff: a UART's idle-line garbage) become
 // '?', so that every line is valid UTF-8 and any record made of it is valid JSON.
-bool needs_cleaning(unsigned char c) { return (c < 0x20 && c != '\t') || c >= 0x7f; }
+bool needs_cleaning(char c) {
+  const auto b = static_cast<unsigned char>(c);
+  return (b < 0x20 && c != '\t') || b >= 0x7f;
+}
+bool may_need_cleaning(bytes::Block b) { return bytes::any((b < 0x20) | (b >= 0x7f)); }
 
-std::string strip_controls(std::string_view raw) {
-  // Most lines are plain printable ASCII: copy those whole.
-  const auto first = std::find_if(raw.begin(), raw.end(), [](char c) { return needs_cleaning(static_cast<unsigned char>(c)); });
-  std::string out(raw.begin(), first);
-  if (first == raw.end()) return out;
-  out.reserve(raw.size());
-  for (std::size_t i = static_cast<std::size_t>(first - raw.begin()); i < raw.size(); ++i) {
+std::string_view strip_controls(std::string_view raw, std::string& out) {
+  const std::size_t first = bytes::find_first(raw, 0, may_need_cleaning, needs_cleaning);
+  // Most lines are plain printable ASCII, at most with a CR before the LF: those stand as they are.
+  if (first == raw.size()) return raw;
+  if (first + 1 == raw.size() && raw[first] == '\r') return raw.substr(0, first);
+  out.assign(raw.substr(0, first));
+  for (std::size_t i = first; i < raw.size(); ++i) {
     const auto c = static_cast<unsigned char>(raw[i]);
     if (c == 0x1b) {
       if (i + 1 < raw.size() && raw[i + 1] == '[') {
@@ -104,43 +109,45 @@ std::optional<std::size_t> garbled_timestamp_at(std::string_view s, std::size_t 
 
 }  // namespace
 
-ConsoleLine clean_line(std::string_view raw) {
-  std::string text = strip_controls(raw);
-  for (std::size_t at = text.find('['); at != std::string::npos; at = text.find('[', at + 1)) {
+ConsoleLine clean_line(std::string_view raw, std::string& scratch) {
+  const std::string_view text = strip_controls(raw, scratch);
+  for (std::size_t at = text.find('['); at != std::string_view::npos; at = text.find('[', at + 1)) {
     if (const auto ts = timestamp_at(text, at)) return {ts->first, text.substr(ts->second)};
     if (const auto end = garbled_timestamp_at(text, at)) return {std::nullopt, text.substr(*end)};
   }
-  return {std::nullopt, std::move(text)};
+  return {std::nullopt, text};
 }
 
 LineReader::LineReader(std::size_t max_line) : max_line_(max_line) {}
 
-std::vector<ConsoleLine> LineReader::feed(std::string_view bytes) {
-  std::vector<ConsoleLine> lines;
-  while (!bytes.empty()) {
-    const std::size_t nl = bytes.find('\n');
-    const std::string_view piece = bytes.substr(0, nl);
-    const std::size_t room = max_line_ - partial_.size();
-    if (piece.size() > room && !overlong_) {
-      overlong_ = true;
-      ++truncated_;
-    }
-    partial_.append(piece.substr(0, room));
-    if (nl == std::string_view::npos) break;
-    lines.push_back(clean_line(partial_));
-    partial_.clear();
-    overlong_ = false;
+std::optional<ConsoleLine> LineReader::next(std::string_view& bytes) {
+  const std::size_t nl = bytes.find('\n');
+  const std::string_view piece = bytes.substr(0, nl);
+  // The common case: a whole line within this feed, read where it lies.
+  if (partial_.empty() && nl != std::string_view::npos && piece.size() <= max_line_) {
     bytes.remove_prefix(nl + 1);
+    return clean_line(piece, scratch_);
   }
-  return lines;
+  const std::size_t room = max_line_ - partial_.size();
+  if (piece.size() > room && !overlong_) {
+    overlong_ = true;
+    ++truncated_;
+  }
+  partial_.append(piece.substr(0, room));
+  if (nl == std::string_view::npos) {
+    bytes = {};
+    return std::nullopt;
+  }
+  bytes.remove_prefix(nl + 1);
+  return finish();
 }
 
 std::optional<ConsoleLine> LineReader::finish() {
   if (partial_.empty()) return std::nullopt;
-  ConsoleLine line = clean_line(partial_);
+  line_.swap(partial_);
   partial_.clear();
   overlong_ = false;
-  return line;
+  return clean_line(line_, scratch_);
 }
 
 }  // namespace kmx::console

@@ -9,19 +9,22 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace kmx::console {
 
 struct ConsoleLine {
   // "[   12.345678] " when printk.time is on; absent otherwise.
   std::optional<std::chrono::microseconds> kernel_time;
-  std::string text;  // the message after the timestamp, cleaned
+  // The message after the timestamp, cleaned. A view: of the raw bytes when
+  // they needed no cleaning (nearly every line, so nothing is copied), else
+  // of `scratch` below or the reader's buffers.
+  std::string_view text;
 };
 
 // Cleans one raw line (without its '\n') and splits off the timestamp. Bytes
 // before the first timestamp are noise (e.g. "Booting from ROM..[    0.0] ").
-ConsoleLine clean_line(std::string_view raw);
+// `scratch` holds the cleaned text when the raw bytes had to change.
+ConsoleLine clean_line(std::string_view raw, std::string& scratch);
 
 class LineReader {
  public:
@@ -29,14 +32,19 @@ class LineReader {
   // at its start, and the kernel itself never prints one this long.
   explicit LineReader(std::size_t max_line = 4096);
 
-  std::vector<ConsoleLine> feed(std::string_view bytes);
+  // The next complete line of `bytes`, consumed from them; nothing once
+  // what is left is the start of a line, kept for the next call. The line's
+  // text is valid until the next call.
+  std::optional<ConsoleLine> next(std::string_view& bytes);
   // The torn last line, if any (the VM died mid-line).
   std::optional<ConsoleLine> finish();
   int truncated() const { return truncated_; }
 
  private:
   std::size_t max_line_;
-  std::string partial_;
+  std::string partial_;  // a line split across feeds, so far
+  std::string line_;     // the last such line, complete
+  std::string scratch_;  // the last line that needed cleaning
   bool overlong_ = false;
   int truncated_ = 0;
 };

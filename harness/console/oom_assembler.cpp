@@ -23,41 +23,51 @@ void OomAssembler::close(std::vector<Event>& out) {
   out.push_back(std::move(event));
 }
 
-bool OomAssembler::on_line(const ConsoleLine& line, std::vector<Event>& out) {
+bool OomAssembler::on_line(const ConsoleLine& line, Keywords keywords, std::vector<Event>& out) {
   const std::string_view text = line.text;
-  if (std::optional<OomKill> kill = parse_killed_process(text)) {
-    on_killed(std::move(*kill), line, out);
-    return true;
+  if (keywords.has(Keyword::killed)) {
+    if (std::optional<OomKill> kill = parse_killed_process(text)) {
+      on_killed(std::move(*kill), line, out);
+      return true;
+    }
   }
-  if (std::optional<OomHeader> header = parse_oom_header(text)) {
+  if (keywords.has(Keyword::invoked_oom_killer)) {
+    if (std::optional<OomHeader> header = parse_oom_header(text)) {
     // A new report: what an earlier one announced but never killed (e.g.
     // "victim is already exiting") must not attach to this one's kill.
-    close(out);
-    out.push_back(make_event(EventKind::oom_invoked, line.kernel_time, header->comm));
-    open(line).header = std::move(header);
-    return true;
+      close(out);
+      out.push_back(make_event(EventKind::oom_invoked, line.kernel_time, header->comm));
+      open(line).header = std::move(header);
+      return true;
+    }
   }
-  if (std::optional<OomChoice> choice = parse_oom_choice(text)) {
-    OomReport& r = open(line);
-    if (r.constraint == Constraint::unknown) r.constraint = choice->constraint;
-    r.choice = std::move(choice);
-    columns_.reset();
-    return true;
+  if (keywords.has(Keyword::kill_process)) {
+    if (std::optional<OomChoice> choice = parse_oom_choice(text)) {
+      OomReport& r = open(line);
+      if (r.constraint == Constraint::unknown) r.constraint = choice->constraint;
+      r.choice = std::move(choice);
+      columns_.reset();
+      return true;
+    }
   }
-  if (std::optional<OomSummary> summary = parse_oom_summary(text)) {
-    OomReport& r = open(line);
-    r.constraint = summary->constraint;
-    if (r.oom_memcg.empty()) r.oom_memcg = summary->oom_memcg;
-    if (r.task_memcg.empty()) r.task_memcg = summary->task_memcg;
-    r.summary = std::move(summary);
-    columns_.reset();
-    return true;
+  if (keywords.has(Keyword::oom_kill)) {
+    if (std::optional<OomSummary> summary = parse_oom_summary(text)) {
+      OomReport& r = open(line);
+      r.constraint = summary->constraint;
+      if (r.oom_memcg.empty()) r.oom_memcg = summary->oom_memcg;
+      if (r.task_memcg.empty()) r.task_memcg = summary->task_memcg;
+      r.summary = std::move(summary);
+      columns_.reset();
+      return true;
+    }
   }
-  if (std::optional<OomReaped> reaped = parse_oom_reaped(text)) {
-    Event event = make_event(EventKind::oom_reaped, line.kernel_time, reaped->comm);
-    event.reaped = std::move(reaped);
-    out.push_back(std::move(event));
-    return true;
+  if (keywords.has(Keyword::oom_reaper)) {
+    if (std::optional<OomReaped> reaped = parse_oom_reaped(text)) {
+      Event event = make_event(EventKind::oom_reaped, line.kernel_time, reaped->comm);
+      event.reaped = std::move(reaped);
+      out.push_back(std::move(event));
+      return true;
+    }
   }
   if (!report_) return false;
   OomReport& r = *report_;

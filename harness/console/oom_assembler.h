@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "console/event.h"
+#include "console/keywords.h"
 #include "console/line_reader.h"
 
 namespace kmx::console {
@@ -17,7 +18,7 @@ class OomAssembler {
  public:
   // Takes the line if it belongs to an OOM report (appending any events);
   // returns false to let other recognizers have it.
-  bool on_line(const ConsoleLine& line, std::vector<Event>& out);
+  bool on_line(const ConsoleLine& line, Keywords keywords, std::vector<Event>& out);
   // Ends the open report, if any.
   void close(std::vector<Event>& out);
 

@@ -169,11 +169,13 @@ std::optional<MemcgLimitLine> parse_memcg_limit_line(std::string_view text) {
 }
 
 std::optional<MemcgCounter> parse_memcg_counter(std::string_view text) {
-  const std::size_t colon = text.find(": usage ");
-  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  // "<name>: usage ": the name holds no space, so its colon ends the first word.
+  const std::size_t space = text.find(' ');
+  if (space == std::string_view::npos || space < 2 || !text.substr(space - 1).starts_with(": usage "))
+    return std::nullopt;
+  const std::size_t colon = space - 1;
   MemcgCounter counter;
   counter.name = std::string(text.substr(0, colon));
-  if (counter.name.find(' ') != std::string::npos) return std::nullopt;
   const std::string_view rest = text.substr(colon);
   const std::optional<long long> usage = kilobytes(value_after(rest, ": usage "));
   const std::optional<long long> limit = kilobytes(value_after(rest, " limit "));

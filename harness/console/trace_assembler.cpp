@@ -54,9 +54,9 @@ void TraceAssembler::finish_task() {
   picker_ = {};
 }
 
-bool TraceAssembler::on_line(const ConsoleLine& line, std::vector<Event>& out) {
+bool TraceAssembler::on_line(const ConsoleLine& line, Keywords keywords, std::vector<Event>& out) {
   const std::string_view text = line.text;
-  if (std::optional<CrashReport> header = parse_crash_header(text)) {
+  if (std::optional<CrashReport> header = parse_crash_header(text, keywords)) {
     // "Oops: ..." right after "BUG: unable to handle ..." is the same oops.
     if (crash_ && crash_->kind == CrashKind::bug && !in_trace_ && is_oops_continuation(text)) return true;
     close(out);

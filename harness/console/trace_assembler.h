@@ -13,13 +13,14 @@
 #include <vector>
 
 #include "console/event.h"
+#include "console/keywords.h"
 #include "console/line_reader.h"
 
 namespace kmx::console {
 
 class TraceAssembler {
  public:
-  bool on_line(const ConsoleLine& line, std::vector<Event>& out);
+  bool on_line(const ConsoleLine& line, Keywords keywords, std::vector<Event>& out);
   void close(std::vector<Event>& out);
 
  private:

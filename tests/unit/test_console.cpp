@@ -242,26 +242,39 @@ TEST(ConsoleSynthetic, LockupsAndHungTasks) {
 }
 
 TEST(ConsoleLines, CleansNoiseAndSplitsTimestamp) {
-  const ConsoleLine a = clean_line("Booting from ROM..\x1b" "c\x1b[?7l\x1b[2J[    0.000000] Initializing cgroup subsys cpuset\r");
+  std::string scratch;
+  const ConsoleLine a = clean_line("Booting from ROM..\x1b" "c\x1b[?7l\x1b[2J[    0.000000] Initializing cgroup subsys cpuset\r", scratch);
   EXPECT_EQ(a.kernel_time, microseconds(0));
   EXPECT_EQ(a.text, "Initializing cgroup subsys cpuset");
-  const ConsoleLine b = clean_line("\xff[    1.726109] serial8250: ttyS0 at I/O 0x3f8");
+  const ConsoleLine b = clean_line("\xff[    1.726109] serial8250: ttyS0 at I/O 0x3f8", scratch);
   EXPECT_EQ(b.kernel_time, microseconds(1'726'109));
   EXPECT_EQ(b.text, "serial8250: ttyS0 at I/O 0x3f8");
-  const ConsoleLine c = clean_line("[km     8.4 pid1] ctinit 452 reaped: killed by sig 9");
+  const ConsoleLine c = clean_line("[km     8.4 pid1] ctinit 452 reaped: killed by sig 9", scratch);
   EXPECT_EQ(c.kernel_time, std::nullopt);
   EXPECT_EQ(c.text, "[km     8.4 pid1] ctinit 452 reaped: killed by sig 9");
 }
 
 TEST(ConsoleLines, TornLastLineAndOverlongLines) {
   LineReader r(32);
-  EXPECT_TRUE(r.feed("[ 5.000001] Kernel panic - not").empty());
+  std::string_view torn = "[ 5.000001] Kernel panic - not";
+  EXPECT_FALSE(r.next(torn));
+  EXPECT_TRUE(torn.empty());
   EXPECT_EQ(r.finish()->text, "Kernel panic - not");
-  const std::vector<ConsoleLine> lines = r.feed(std::string(100, 'x') + "\nshort\n");
-  ASSERT_EQ(lines.size(), 2u);
-  EXPECT_EQ(lines[0].text, std::string(32, 'x'));
-  EXPECT_EQ(lines[1].text, "short");
+  EXPECT_FALSE(r.finish());
+  const std::string bytes = std::string(100, 'x') + "\nshort\n";
+  std::string_view rest = bytes;
+  EXPECT_EQ(r.next(rest)->text, std::string(32, 'x'));
+  EXPECT_EQ(r.next(rest)->text, "short");
+  EXPECT_FALSE(r.next(rest));
   EXPECT_EQ(r.truncated(), 1);
+  // A line split across feeds is whole when its end arrives.
+  LineReader joiner;
+  std::string_view first = "[ 6.0] Out of mem", second = "ory: Killed process 7\r\n";
+  EXPECT_FALSE(joiner.next(first));
+  const std::optional<ConsoleLine> joined = joiner.next(second);
+  ASSERT_TRUE(joined);
+  EXPECT_EQ(joined->text, "Out of memory: Killed process 7");
+  EXPECT_EQ(joined->kernel_time, microseconds(6'000'000));
 }
 
 TEST(ConsoleLines, PanicOnlyAtLineStart) {
