@@ -4,37 +4,57 @@
 // GCC/Clang vector types: portable, and SSE2/NEON where the target has them.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string_view>
 
 namespace kmx::console::bytes {
 
 using Block = unsigned char __attribute__((vector_size(16)));
+using Lanes = decltype(Block{} == Block{});  // 0 or all ones per byte
 
-// Whether any lane of a comparison's result is true.
-inline bool any(decltype(Block{} == Block{}) lanes) {
+// The first lane set in a comparison's result.
+inline std::optional<std::size_t> first_lane(Lanes lanes) {
   std::uint64_t half[2];
   std::memcpy(half, &lanes, sizeof half);
-  return (half[0] | half[1]) != 0;
+  const auto first_byte = [](std::uint64_t h) {
+    return static_cast<std::size_t>(std::endian::native == std::endian::little ? std::countr_zero(h) / 8
+                                                                                : std::countl_zero(h) / 8);
+  };
+  if (half[0]) return first_byte(half[0]);
+  if (half[1]) return 8 + first_byte(half[1]);
+  return std::nullopt;
 }
 
-// Offset of the first byte of s from `from` on that `hit` accepts, or
-// s.size(). `block_may_hit` must be true of every 16 bytes holding a hit; it
-// may be true of others (the bytes are then tested one by one).
-template <typename BlockTest, typename ByteTest>
-std::size_t find_first(std::string_view s, std::size_t from, BlockTest block_may_hit, ByteTest hit) {
-  std::size_t i = from;
-  for (; i + sizeof(Block) <= s.size(); i += sizeof(Block)) {
+// Offset of the first byte of s from `from` on in the class that `lanes`
+// marks in a block, or s.size(). The class must not hold ' ': a line
+// shorter than a block is tested padded with spaces.
+template <typename ClassLanes>
+std::size_t find_first(std::string_view s, std::size_t from, ClassLanes lanes) {
+  const auto block_at = [&](std::size_t at) {
     Block b;
-    std::memcpy(&b, s.data() + i, sizeof b);
-    if (!block_may_hit(b)) continue;
-    for (std::size_t k = i; k < i + sizeof(Block); ++k)
-      if (hit(s[k])) return k;
+    std::memcpy(&b, s.data() + at, sizeof b);
+    return b;
+  };
+  std::size_t i = from;
+  for (; i + sizeof(Block) <= s.size(); i += sizeof(Block))
+    if (const std::optional<std::size_t> lane = first_lane(lanes(block_at(i)))) return i + *lane;
+  if (i == s.size()) return i;
+  if (s.size() >= sizeof(Block)) {
+    // The last bytes as the block that ends with s, its lanes before i masked.
+    constexpr Block kLane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    const std::size_t start = s.size() - sizeof(Block);
+    const auto skip = static_cast<unsigned char>(i - start);
+    const std::optional<std::size_t> lane = first_lane(lanes(block_at(start)) & (kLane >= skip));
+    return lane ? start + *lane : s.size();
   }
-  for (; i < s.size(); ++i)
-    if (hit(s[i])) return i;
-  return s.size();
+  Block padded;
+  std::memset(&padded, ' ', sizeof padded);
+  std::memcpy(&padded, s.data() + i, s.size() - i);
+  const std::optional<std::size_t> lane = first_lane(lanes(padded));
+  return lane ? i + *lane : s.size();
 }
 
 }  // namespace kmx::console::bytes

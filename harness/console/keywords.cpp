@@ -48,15 +48,14 @@ constexpr std::array<unsigned, 256> kAfterAnchor = [] {
   return table;
 }();
 
-bool is_anchor(char c) { return c == 'k' || c == 'K' || c == '_'; }
-bool may_hold_anchor(bytes::Block b) { return bytes::any((b == 'k') | (b == 'K') | (b == '_')); }
+// A lambda, not a function: its own type, so find_first inlines it.
+constexpr auto anchors = [](bytes::Block b) { return (b == 'k') | (b == 'K') | (b == '_'); };
 
 }  // namespace
 
 Keywords keywords_in(std::string_view text) {
   Keywords found;
-  for (std::size_t i = bytes::find_first(text, 0, may_hold_anchor, is_anchor); i < text.size();
-       i = bytes::find_first(text, i + 1, may_hold_anchor, is_anchor)) {
+  for (std::size_t i = bytes::find_first(text, 0, anchors); i < text.size(); i = bytes::find_first(text, i + 1, anchors)) {
     if (i + 1 == text.size()) break;
     for (unsigned candidates = kAfterAnchor[static_cast<unsigned char>(text[i + 1])]; candidates != 0;
          candidates &= candidates - 1) {

@@ -32,14 +32,10 @@ std::size_t utf8_length(std::string_view raw, std::size_t i) {
 // control bytes. Valid UTF-8 stays, since a task's comm may well be UTF-8;
 // other bytes >= 0x80 (line noise, 0xff: a UART's idle-line garbage) become
 // '?', so that every line is valid UTF-8 and any record made of it is valid JSON.
-bool needs_cleaning(char c) {
-  const auto b = static_cast<unsigned char>(c);
-  return (b < 0x20 && c != '\t') || b >= 0x7f;
-}
-bool may_need_cleaning(bytes::Block b) { return bytes::any((b < 0x20) | (b >= 0x7f)); }
+constexpr auto needs_cleaning = [](bytes::Block b) { return (b < 0x20 && b != '\t') || b >= 0x7f; };
 
 std::string_view strip_controls(std::string_view raw, std::string& out) {
-  const std::size_t first = bytes::find_first(raw, 0, may_need_cleaning, needs_cleaning);
+  const std::size_t first = bytes::find_first(raw, 0, needs_cleaning);
   // Most lines are plain printable ASCII, at most with a CR before the LF: those stand as they are.
   if (first == raw.size()) return raw;
   if (first + 1 == raw.size() && raw[first] == '\r') return raw.substr(0, first);

@@ -1,6 +1,6 @@
 #include "console/task_dump.h"
 
-#include <vector>
+#include <array>
 
 #include "console/scan.h"
 
@@ -40,14 +40,18 @@ std::optional<DumpedTask> new_task_line(std::string_view text) {
 
 // "<comm> <state> [<pc>|running task] <free stack> <pid> <ppid> 0x<flags>", read from the end.
 std::optional<DumpedTask> old_task_line(std::string_view text) {
-  std::vector<std::string_view> words;
-  std::size_t pos = 0;
+  // Tried on every line of a dump: the flags word rules out frames at once.
+  const std::string_view trimmed = trim(text);
+  const std::size_t last = trimmed.find_last_of(" \t");
+  if (last == std::string_view::npos || !trimmed.substr(last + 1).starts_with("0x")) return std::nullopt;
+  std::array<std::string_view, 64> words;
+  std::size_t count = 0, pos = 0;
   for (std::string_view w = word_at(text, pos); !w.empty(); w = word_at(text, pos)) {
-    if (words.size() == 64) return std::nullopt;
-    words.push_back(w);
+    if (count == words.size()) return std::nullopt;
+    words[count++] = w;
   }
-  if (words.size() < 6 || !words.back().starts_with("0x")) return std::nullopt;
-  std::size_t n = words.size() - 1;
+  if (count < 6) return std::nullopt;
+  std::size_t n = count - 1;
   const std::optional<int> ppid = whole_number<int>(words[n - 1]);
   const std::optional<int> pid = whole_number<int>(words[n - 2]);
   if (!ppid || !pid || !whole_number<long>(words[n - 3])) return std::nullopt;
