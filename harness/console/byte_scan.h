@@ -14,6 +14,9 @@ namespace kmx::console::bytes {
 
 using Block = unsigned char __attribute__((vector_size(16)));
 using Lanes = decltype(Block{} == Block{});  // 0 or all ones per byte
+using SignedBlock = signed char __attribute__((vector_size(16)));
+
+inline SignedBlock as_signed(Block b) { return reinterpret_cast<SignedBlock>(b); }
 
 // The first lane set in a comparison's result.
 inline std::optional<std::size_t> first_lane(Lanes lanes) {

@@ -32,7 +32,10 @@ std::size_t utf8_length(std::string_view raw, std::size_t i) {
 // control bytes. Valid UTF-8 stays, since a task's comm may well be UTF-8;
 // other bytes >= 0x80 (line noise, 0xff: a UART's idle-line garbage) become
 // '?', so that every line is valid UTF-8 and any record made of it is valid JSON.
-constexpr auto needs_cleaning = [](bytes::Block b) { return (b < 0x20 && b != '\t') || b >= 0x7f; };
+// As signed bytes, controls and bytes >= 0x80 are all below ' ' (one comparison).
+constexpr auto needs_cleaning = [](bytes::Block b) {
+  return ((bytes::as_signed(b) < 0x20) & (b != '\t')) | (b == 0x7f);
+};
 
 std::string_view strip_controls(std::string_view raw, std::string& out) {
   const std::size_t first = bytes::find_first(raw, 0, needs_cleaning);
@@ -103,23 +106,38 @@ std::optional<std::size_t> garbled_timestamp_at(std::string_view s, std::size_t 
   return close + 1 < s.size() && s[close + 1] == ' ' ? close + 2 : close + 1;
 }
 
-}  // namespace
-
-ConsoleLine clean_line(std::string_view raw, std::string& scratch) {
-  const std::string_view text = strip_controls(raw, scratch);
-  for (std::size_t at = text.find('['); at != std::string_view::npos; at = text.find('[', at + 1)) {
+ConsoleLine split_timestamp(std::string_view text) {
+  // Nearly always at the start: look there before searching.
+  for (std::size_t at = text.starts_with('[') ? 0 : text.find('['); at != std::string_view::npos; at = text.find('[', at + 1)) {
     if (const auto ts = timestamp_at(text, at)) return {ts->first, text.substr(ts->second)};
     if (const auto end = garbled_timestamp_at(text, at)) return {std::nullopt, text.substr(*end)};
   }
   return {std::nullopt, text};
 }
 
+}  // namespace
+
+ConsoleLine clean_line(std::string_view raw, std::string& scratch) {
+  return split_timestamp(strip_controls(raw, scratch));
+}
+
 LineReader::LineReader(std::size_t max_line) : max_line_(max_line) {}
 
 std::optional<ConsoleLine> LineReader::next(std::string_view& bytes) {
+  if (partial_.empty()) {
+    // The common case, a clean line whole within these bytes, read where it
+    // lies in one scan: the first byte to clean is its LF or CR LF.
+    const std::size_t end = bytes::find_first(bytes.substr(0, max_line_ + 2), 0, needs_cleaning);
+    const bool lf = end < bytes.size() && bytes[end] == '\n' && end <= max_line_;
+    const bool crlf = end + 1 < bytes.size() && bytes[end] == '\r' && bytes[end + 1] == '\n' && end <= max_line_;
+    if (lf || crlf) {
+      const std::string_view line = bytes.substr(0, end);
+      bytes.remove_prefix(end + (crlf ? 2 : 1));
+      return split_timestamp(line);
+    }
+  }
   const std::size_t nl = bytes.find('\n');
   const std::string_view piece = bytes.substr(0, nl);
-  // The common case: a whole line within this feed, read where it lies.
   if (partial_.empty() && nl != std::string_view::npos && piece.size() <= max_line_) {
     bytes.remove_prefix(nl + 1);
     return clean_line(piece, scratch_);

@@ -42,8 +42,9 @@ std::optional<DumpedTask> new_task_line(std::string_view text) {
 std::optional<DumpedTask> old_task_line(std::string_view text) {
   // Tried on every line of a dump: the flags word rules out frames at once.
   const std::string_view trimmed = trim(text);
-  const std::size_t last = trimmed.find_last_of(" \t");
-  if (last == std::string_view::npos || !trimmed.substr(last + 1).starts_with("0x")) return std::nullopt;
+  std::size_t last = trimmed.size();
+  while (last > 0 && !is_space(trimmed[last - 1])) --last;
+  if (last == 0 || !trimmed.substr(last).starts_with("0x")) return std::nullopt;
   std::array<std::string_view, 64> words;
   std::size_t count = 0, pos = 0;
   for (std::string_view w = word_at(text, pos); !w.empty(); w = word_at(text, pos)) {
