@@ -90,7 +90,7 @@ std::optional<CrashReport> warning(std::string_view text) {
   }
   word_at(text, pos);  // file:line
   const std::string_view location = word_at(text, pos);
-  if (std::optional<StackFrame> frame = parse_stack_frame(location)) r.frame = std::move(frame);
+  if (std::optional<FrameRef> frame = parse_stack_frame(location)) r.frame = frame->kept();
   return r;
 }
 

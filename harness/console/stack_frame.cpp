@@ -1,5 +1,7 @@
 #include "console/stack_frame.h"
 
+#include <algorithm>
+#include <array>
 
 #include "console/scan.h"
 
@@ -22,12 +24,12 @@ bool skip_address(std::string_view s, std::size_t& pos) {
 }
 
 // "name+0x1e/0x30[ [module]]" from pos to the end of the line.
-std::optional<StackFrame> symbol_at(std::string_view s, std::size_t pos) {
+std::optional<FrameRef> symbol_at(std::string_view s, std::size_t pos) {
   const std::size_t begin = pos;
   while (pos < s.size() && is_symbol_char(s[pos])) ++pos;
   if (pos == begin || !consume(s, pos, "+0x")) return std::nullopt;
-  StackFrame frame;
-  frame.function = std::string(s.substr(begin, pos - 3 - begin));
+  FrameRef frame;
+  frame.function = s.substr(begin, pos - 3 - begin);
   while (pos < s.size() && is_hex(s[pos])) ++pos;
   if (!consume(s, pos, "/0x")) return std::nullopt;
   while (pos < s.size() && is_hex(s[pos])) ++pos;
@@ -37,7 +39,7 @@ std::optional<StackFrame> symbol_at(std::string_view s, std::size_t pos) {
   if (consume(s, pos, "[")) {
     const std::size_t close = s.find(']', pos);
     if (close == std::string_view::npos) return std::nullopt;
-    frame.module = std::string(s.substr(pos, close - pos));
+    frame.module = s.substr(pos, close - pos);
     pos = close + 1;
     skip_spaces(s, pos);
   }
@@ -49,35 +51,38 @@ constexpr std::string_view kMachineryPrefixes[] = {
     "dump_stack", "show_stack", "show_trace", "warn_slowpath", "__warn", "report_bug", "sched_show_task",
     "_raw_spin", "_raw_read", "_raw_write", "__raw_spin", "native_queued_spin", "queued_spin"};
 
-constexpr std::string_view kMachinery[] = {
-    "dump_header", "panic", "die", "oops_end", "no_context", "__die", "__bad_area_nosemaphore",
-    "bad_area_nosemaphore", "bad_area", "do_page_fault", "__do_page_fault", "page_fault", "exc_page_fault",
-    "asm_exc_page_fault", "do_user_addr_fault", "kernelmode_fixup_or_oops", "page_fault_oops", "handle_bug",
-    "exc_invalid_op", "asm_exc_invalid_op", "do_invalid_op", "invalid_op", "do_trap", "do_error_trap",
-    "do_general_protection", "general_protection", "exc_general_protection", "asm_exc_general_protection",
-    "__schedule", "schedule", "schedule_timeout", "io_schedule", "io_schedule_timeout",
-    "schedule_preempt_disabled", "preempt_schedule_common", "_cond_resched", "__cond_resched",
-    "schedule_hrtimeout_range", "mutex_lock", "__mutex_lock", "__mutex_lock_slowpath", "mutex_lock_nested",
-    "down_read", "down_write", "rwsem_down_read_slowpath", "rwsem_down_write_slowpath", "__down",
-    "wait_for_completion", "_spin_lock", "_spin_lock_irq", "_spin_lock_irqsave", "_spin_unlock_irqrestore",
-    "spin_lock", "do_raw_spin_lock", "watchdog_timer_fn", "__hrtimer_run_queues", "hrtimer_interrupt",
-    "smp_apic_timer_interrupt", "apic_timer_interrupt", "asm_sysvec_apic_timer_interrupt",
-    "sysvec_apic_timer_interrupt", "__sysvec_apic_timer_interrupt", "__run_hrtimer", "local_apic_timer_interrupt"};
+// Sorted, for a binary search: every frame of a dump is looked up until one is not machinery.
+constexpr std::array kMachinery = std::to_array<std::string_view>({
+    "__bad_area_nosemaphore", "__cond_resched", "__die", "__do_page_fault", "__down", "__hrtimer_run_queues",
+    "__mutex_lock", "__mutex_lock_slowpath", "__run_hrtimer", "__schedule", "__sysvec_apic_timer_interrupt",
+    "_cond_resched", "_spin_lock", "_spin_lock_irq", "_spin_lock_irqsave", "_spin_unlock_irqrestore",
+    "apic_timer_interrupt", "asm_exc_general_protection", "asm_exc_invalid_op", "asm_exc_page_fault",
+    "asm_sysvec_apic_timer_interrupt", "bad_area", "bad_area_nosemaphore", "die", "do_error_trap",
+    "do_general_protection", "do_invalid_op", "do_page_fault", "do_raw_spin_lock", "do_trap",
+    "do_user_addr_fault", "down_read", "down_write", "dump_header", "exc_general_protection", "exc_invalid_op",
+    "exc_page_fault", "general_protection", "handle_bug", "hrtimer_interrupt", "invalid_op", "io_schedule",
+    "io_schedule_timeout", "kernelmode_fixup_or_oops", "local_apic_timer_interrupt", "mutex_lock",
+    "mutex_lock_nested", "no_context", "oops_end", "page_fault", "page_fault_oops", "panic",
+    "preempt_schedule_common", "rwsem_down_read_slowpath", "rwsem_down_write_slowpath", "schedule",
+    "schedule_hrtimeout_range", "schedule_preempt_disabled", "schedule_timeout", "smp_apic_timer_interrupt",
+    "spin_lock", "sysvec_apic_timer_interrupt", "wait_for_completion", "watchdog_timer_fn",
+});
+static_assert(std::ranges::is_sorted(kMachinery));
 
 }  // namespace
 
-std::optional<StackFrame> parse_stack_frame(std::string_view text) {
+std::optional<FrameRef> parse_stack_frame(std::string_view text) {
   std::size_t pos = 0;
   skip_spaces(text, pos);
   skip_address(text, pos);
   bool reliable = true;
   if (consume(text, pos, "? ")) reliable = false;
-  std::optional<StackFrame> frame = symbol_at(text, pos);
+  std::optional<FrameRef> frame = symbol_at(text, pos);
   if (frame) frame->reliable = reliable;
   return frame;
 }
 
-std::optional<StackFrame> parse_rip_line(std::string_view text) {
+std::optional<FrameRef> parse_rip_line(std::string_view text) {
   std::size_t pos = 0;
   skip_spaces(text, pos);
   // "IP: [<addr>] fn+..." is the faulting address line of 2.6.32-4.x oopses.
@@ -92,17 +97,15 @@ bool is_machinery_frame(std::string_view function) {
   function = function.substr(0, function.find('.'));
   for (const std::string_view p : kMachineryPrefixes)
     if (function.starts_with(p)) return true;
-  for (const std::string_view m : kMachinery)
-    if (function == m) return true;
-  return false;
+  return std::ranges::binary_search(kMachinery, function);
 }
 
-void FramePicker::offer(const StackFrame& frame) {
+void FramePicker::offer(const FrameRef& frame) {
   if (reliable_ || is_machinery_frame(frame.function)) return;
   if (frame.reliable)
-    reliable_ = frame;
+    reliable_ = frame.kept();
   else if (!guess_)
-    guess_ = frame;
+    guess_ = frame.kept();
 }
 
 }  // namespace kmx::console

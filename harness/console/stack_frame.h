@@ -25,12 +25,21 @@ struct StackFrame {
   bool reliable = true;  // false for "?" frames
 };
 
+// A frame as read: views into its line, made a StackFrame only where kept
+// (most frames of a dump are read and passed over).
+struct FrameRef {
+  std::string_view function, module;
+  bool reliable = true;
+  StackFrame kept() const { return {std::string(function), std::string(module), reliable}; }
+};
+inline FrameRef ref_of(const StackFrame& f) { return {f.function, f.module, f.reliable}; }
+
 // A call-trace line -> its frame; not for the RIP line.
-std::optional<StackFrame> parse_stack_frame(std::string_view text);
+std::optional<FrameRef> parse_stack_frame(std::string_view text);
 
 // "RIP: 0010:..." or "IP: ..." of a kernel address -> its function
 // ("RIP: 0033:" user code -> nothing).
-std::optional<StackFrame> parse_rip_line(std::string_view text);
+std::optional<FrameRef> parse_rip_line(std::string_view text);
 
 // Whether a frame only reports, schedules, locks or handles an interrupt.
 bool is_machinery_frame(std::string_view function);
@@ -40,7 +49,7 @@ bool is_machinery_frame(std::string_view function);
 // every frame "?") the first non-machinery guess.
 class FramePicker {
  public:
-  void offer(const StackFrame& frame);
+  void offer(const FrameRef& frame);
   bool settled() const { return reliable_.has_value(); }
   std::optional<StackFrame> best() const { return reliable_ ? reliable_ : guess_; }
 

@@ -62,7 +62,7 @@ bool TraceAssembler::on_line(const ConsoleLine& line, Keywords keywords, std::ve
     close(out);
     time_ = line.kernel_time;
     crash_ = std::move(header);
-    if (crash_->frame) picker_.offer(*crash_->frame);  // a WARNING's own location
+    if (crash_->frame) picker_.offer(ref_of(*crash_->frame));  // a WARNING's own location
     return true;
   }
   if (std::optional<std::string> title = parse_task_dump_header(text)) {
@@ -81,7 +81,7 @@ bool TraceAssembler::on_crash_line(std::string_view text, std::vector<Event>& ou
     close(out);
     return true;
   }
-  std::optional<StackFrame> frame = parse_rip_line(text);
+  std::optional<FrameRef> frame = parse_rip_line(text);
   if (!frame) {
     frame = parse_stack_frame(text);
     if (frame) in_trace_ = true;
@@ -118,10 +118,10 @@ bool TraceAssembler::on_dump_line(std::string_view text, std::vector<Event>& out
     return true;
   }
   if (task_) {
-    if (std::optional<StackFrame> frame = parse_stack_frame(text)) {
+    if (std::optional<FrameRef> frame = parse_stack_frame(text)) {
       picker_.offer(*frame);
       if (frame->reliable && task_->top_frames.size() < DumpedTask::kTopFrames)
-        task_->top_frames.push_back(frame->function);
+        task_->top_frames.emplace_back(frame->function);
       return true;
     }
   }
