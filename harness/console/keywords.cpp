@@ -10,16 +10,16 @@ namespace kmx::console {
 
 namespace {
 
-// Each keyword holds a 'k', 'K' or '_', bytes rare in console text: the
-// pass stops only at those, and compares a keyword only where the byte
-// after also fits ("kB" and "_score" are common, "ki", "KU" and "_r" not).
+// Each keyword holds a 'k' or 'K', bytes rare in console text: the pass
+// stops only at those, and compares a keyword only where the byte after also
+// fits ("kB" is common, "ki" and "KU" are not).
 struct Literal {
   std::string_view text;
   Keyword keyword;
-  std::size_t anchor;  // offset of the literal's first 'k', 'K' or '_'
+  std::size_t anchor;  // offset of the literal's first 'k' or 'K'
 };
 
-constexpr std::size_t anchor_of(std::string_view s) { return s.find_first_of("kK_"); }
+constexpr std::size_t anchor_of(std::string_view s) { return s.find_first_of("kK"); }
 
 constexpr Literal literal(std::string_view text, Keyword keyword) { return {text, keyword, anchor_of(text)}; }
 
@@ -29,7 +29,6 @@ constexpr std::array kLiterals{
     literal("kill process ", Keyword::kill_process),
     literal("oom-kill:", Keyword::oom_kill),
     literal(" invoked oom-killer:", Keyword::invoked_oom_killer),
-    literal("oom_reaper: reaped process ", Keyword::oom_reaper),
     literal("BUG: soft lockup - CPU#", Keyword::lockup),
     literal("detected hard LOCKUP on cpu ", Keyword::lockup),
     literal("NMI Watchdog detected LOCKUP on CPU ", Keyword::lockup),
@@ -49,7 +48,7 @@ constexpr std::array<unsigned, 256> kAfterAnchor = [] {
 }();
 
 // A lambda, not a function: its own type, so find_first inlines it.
-constexpr auto anchors = [](bytes::Block b) { return (b == 'k') | (b == 'K') | (b == '_'); };
+constexpr auto anchors = [](bytes::Block b) { return (b | 0x20) == 'k'; };  // 'k' and 'K' differ in bit 0x20 only
 
 }  // namespace
 

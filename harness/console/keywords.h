@@ -15,8 +15,7 @@ enum class Keyword : unsigned {
   kill_process = 1u << 1,        // "Kill process " / "kill process " (parse_oom_choice)
   oom_kill = 1u << 2,            // "oom-kill:" (parse_oom_summary)
   invoked_oom_killer = 1u << 3,  // " invoked oom-killer:" (parse_oom_header)
-  oom_reaper = 1u << 4,          // "oom_reaper: reaped process " (parse_oom_reaped)
-  lockup = 1u << 5,              // the soft and hard lockup headers (parse_crash_header)
+  lockup = 1u << 4,              // the soft and hard lockup headers (parse_crash_header)
 };
 
 class Keywords {

@@ -61,13 +61,11 @@ bool OomAssembler::on_line(const ConsoleLine& line, Keywords keywords, std::vect
       return true;
     }
   }
-  if (keywords.has(Keyword::oom_reaper)) {
-    if (std::optional<OomReaped> reaped = parse_oom_reaped(text)) {
-      Event event = make_event(EventKind::oom_reaped, line.kernel_time, reaped->comm);
-      event.reaped = std::move(reaped);
-      out.push_back(std::move(event));
-      return true;
-    }
+  if (std::optional<OomReaped> reaped = parse_oom_reaped(text)) {
+    Event event = make_event(EventKind::oom_reaped, line.kernel_time, reaped->comm);
+    event.reaped = std::move(reaped);
+    out.push_back(std::move(event));
+    return true;
   }
   if (!report_) return false;
   OomReport& r = *report_;

@@ -147,10 +147,9 @@ std::optional<OomHeader> parse_oom_header(std::string_view text) {
 }
 
 std::optional<OomReaped> parse_oom_reaped(std::string_view text) {
-  constexpr std::string_view kReaped = "oom_reaper: reaped process ";
-  const std::size_t at = text.find(kReaped);
-  if (at == std::string_view::npos) return std::nullopt;
-  std::size_t pos = at + kReaped.size();
+  // Printed by the reaper thread on a line of its own: no prefix precedes it.
+  std::size_t pos = 0;
+  if (!consume(text, pos, "oom_reaper: reaped process ")) return std::nullopt;
   OomReaped reaped;
   const std::optional<int> pid = number_at<int>(text, pos);
   if (!pid || !consume(text, pos, " (")) return std::nullopt;

@@ -78,7 +78,8 @@ std::optional<OomHeader> parse_oom_header(std::string_view text);
 // The cheap test of the same, without building the header.
 bool is_oom_header(std::string_view text);
 
-// "oom_reaper: reaped process 1234 (wlchild), now anon-rss:0kB, ..." (4.6+).
+// "oom_reaper: reaped process 1234 (wlchild), now anon-rss:0kB, ..." (4.6+),
+// at the start of the message.
 struct OomReaped {
   int pid = 0;
   std::string comm;
