@@ -102,6 +102,10 @@ std::optional<CrashReport> parse_crash_header(std::string_view text, Keywords ke
     if (std::optional<CrashReport> r = soft_lockup(text)) return r;
     if (std::optional<CrashReport> r = hard_lockup(text)) return r;
   }
+  // The others are anchored: "INFO: task", "rcu: INFO: rcu", "INFO: rcu",
+  // "BUG: ", "kernel BUG at", "Oops", "invalid opcode", "general protection
+  // fault", "WARNING: ". Their first letters rule out most lines at once.
+  if (std::string_view("IrBkOigW").find(text.front()) == std::string_view::npos) return std::nullopt;
   for (auto recognize : {hung_task, rcu_stall, bug, warning})
     if (std::optional<CrashReport> r = recognize(text)) return r;
   return std::nullopt;

@@ -1,6 +1,5 @@
 #include "console/line_reader.h"
 
-#include <charconv>
 
 #include "console/byte_scan.h"
 
@@ -75,20 +74,21 @@ std::optional<std::pair<std::chrono::microseconds, std::size_t>> timestamp_at(st
   std::size_t i = at + 1;
   while (i < s.size() && s[i] == ' ') ++i;
   const std::size_t sec_begin = i;
-  while (i < s.size() && is_digit(s[i])) ++i;
-  // Ten digits are 300 years of uptime; more is line noise (and would overflow).
-  if (i == sec_begin || i - sec_begin > 10 || i >= s.size() || s[i] != '.') return std::nullopt;
-  const std::size_t sec_end = i++;
-  const std::size_t frac_begin = i;
-  while (i < s.size() && is_digit(s[i])) ++i;
-  if (i == frac_begin || i >= s.size() || s[i] != ']') return std::nullopt;
   long long sec = 0;
-  std::from_chars(s.data() + sec_begin, s.data() + sec_end, sec);
-  // Pad or cut the fraction to microseconds: printk prints six digits, but
+  for (; i < s.size() && is_digit(s[i]); ++i) {
+    // Ten digits are 300 years of uptime; more is line noise (and would overflow).
+    if (i - sec_begin == 10) return std::nullopt;
+    sec = sec * 10 + (s[i] - '0');
+  }
+  if (i == sec_begin || i >= s.size() || s[i] != '.') return std::nullopt;
+  const std::size_t frac_begin = ++i;
+  // Cut or pad the fraction to microseconds: printk prints six digits, but
   // some kernels print fewer.
   long long usec = 0;
-  for (std::size_t k = 0; k < 6; ++k)
-    usec = usec * 10 + (frac_begin + k < i ? s[frac_begin + k] - '0' : 0);
+  for (; i < s.size() && is_digit(s[i]); ++i)
+    if (i - frac_begin < 6) usec = usec * 10 + (s[i] - '0');
+  if (i == frac_begin || i >= s.size() || s[i] != ']') return std::nullopt;
+  for (std::size_t digits = i - frac_begin; digits < 6; ++digits) usec *= 10;
   ++i;
   if (i < s.size() && s[i] == ' ') ++i;
   return std::pair{std::chrono::microseconds(sec * 1'000'000 + usec), i};
