@@ -163,7 +163,7 @@ bool is_report_context(std::string_view text) {
       "Task dump for CPU", "runnable tasks:", "Kernel panic", "Shutting down cpus", "INFO: Stall ended",
       "blocking rcu_node"};
   for (const std::string_view p : kPrefixes)
-    if (text.starts_with(p)) return true;
+    if (has_prefix(text, p)) return true;
   // Raw stack words: "ffff88003d4d7c00 ffff88002b8edc98 ffffffff815672d6 ..."
   std::size_t pos = 0;
   const std::string_view first = word_at(text, pos);

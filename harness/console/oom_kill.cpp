@@ -1,7 +1,5 @@
 #include "console/oom_kill.h"
 
-#include <string.h>
-
 #include "console/scan.h"
 
 namespace kmx::console {
@@ -119,23 +117,18 @@ std::optional<OomKill> parse_killed_process(std::string_view text) {
 }
 
 namespace {
-// Where " invoked oom-killer:" starts, or npos. Tried on every line, so
-// through memmem: string_view::find would stop at every space.
+// Where " invoked oom-killer:" starts after a comm, or npos.
 std::size_t oom_header_at(std::string_view text) {
-  constexpr std::string_view kInvoked = " invoked oom-killer:";
-  const void* hit = ::memmem(text.data(), text.size(), kInvoked.data(), kInvoked.size());
-  return hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - text.data()) : std::string_view::npos;
+  const std::size_t at = find_phrase(text, " invoked oom-killer:");
+  return at == 0 ? std::string_view::npos : at;
 }
 }  // namespace
 
-bool is_oom_header(std::string_view text) {
-  const std::size_t at = oom_header_at(text);
-  return at != std::string_view::npos && at != 0;
-}
+bool is_oom_header(std::string_view text) { return oom_header_at(text) != std::string_view::npos; }
 
 std::optional<OomHeader> parse_oom_header(std::string_view text) {
-  if (!is_oom_header(text)) return std::nullopt;
-  const std::size_t at = oom_header_at(text);  // twice only on header lines
+  const std::size_t at = oom_header_at(text);
+  if (at == std::string_view::npos) return std::nullopt;
   OomHeader header;
   header.comm = std::string(text.substr(0, at));
   const std::string_view rest = text.substr(at);

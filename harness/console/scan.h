@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstddef>
 #include <optional>
+#include <string.h>
 #include <string_view>
 
 namespace kmx::console {
@@ -40,6 +41,21 @@ inline bool consume(std::string_view s, std::size_t& pos, std::string_view liter
     return true;
   }
   return false;
+}
+
+// s.find(phrase, from), for phrases that start with a common byte
+// (" pid:"): string_view::find stops at every occurrence of the first byte
+// to call memcmp there, memmem does not.
+inline std::size_t find_phrase(std::string_view s, std::string_view phrase, std::size_t from = 0) {
+  if (from > s.size()) return std::string_view::npos;
+  const void* hit = ::memmem(s.data() + from, s.size() - from, phrase.data(), phrase.size());
+  return hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - s.data()) : std::string_view::npos;
+}
+
+// s.starts_with(p), for loops over many p: the usual case, a differing
+// first byte, then costs no call to memcmp.
+inline bool has_prefix(std::string_view s, std::string_view p) {
+  return p.empty() || (!s.empty() && s.front() == p.front() && s.starts_with(p));
 }
 
 inline void skip_spaces(std::string_view s, std::size_t& pos) {

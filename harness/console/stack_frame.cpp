@@ -96,7 +96,7 @@ bool is_machinery_frame(std::string_view function) {
   // Compiler clones ("foo.constprop.0", "foo.part.0", "foo.isra.1") are foo.
   function = function.substr(0, function.find('.'));
   for (const std::string_view p : kMachineryPrefixes)
-    if (function.starts_with(p)) return true;
+    if (has_prefix(function, p)) return true;
   return std::ranges::binary_search(kMachinery, function);
 }
 

@@ -16,7 +16,7 @@ bool is_hex_word(std::string_view w) {
 
 // The number after "key": 5.x pads it ("pid:   77"), 6.x does not ("pid:77").
 std::optional<int> field(std::string_view text, std::string_view key) {
-  const std::size_t at = text.find(key);
+  const std::size_t at = find_phrase(text, key);
   if (at == std::string_view::npos) return std::nullopt;
   std::size_t pos = at + key.size();
   skip_spaces(text, pos);
@@ -26,7 +26,7 @@ std::optional<int> field(std::string_view text, std::string_view key) {
 // "task:wlchild        state:D stack:0     pid:456   ppid:455    flags:0x00004000"
 std::optional<DumpedTask> new_task_line(std::string_view text) {
   if (!text.starts_with("task:")) return std::nullopt;
-  const std::size_t state = text.find(" state:");
+  const std::size_t state = find_phrase(text, " state:");
   if (state == std::string_view::npos || state + 7 >= text.size()) return std::nullopt;
   DumpedTask task;
   task.comm = std::string(trim(text.substr(5, state - 5)));
