@@ -9,17 +9,26 @@
 #include <cstring>
 #include <optional>
 #include <string_view>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace kmx::console::bytes {
 
 using Block = unsigned char __attribute__((vector_size(16)));
-using Lanes = decltype(Block{} == Block{});  // 0 or all ones per byte
 using SignedBlock = signed char __attribute__((vector_size(16)));
+using Lanes = SignedBlock;  // a comparison's result: 0 or -1 per byte
 
 inline SignedBlock as_signed(Block b) { return reinterpret_cast<SignedBlock>(b); }
 
 // The first lane set in a comparison's result.
 inline std::optional<std::size_t> first_lane(Lanes lanes) {
+#ifdef __SSE2__
+  // One instruction gathers the lanes' top bits (x86-64 always has SSE2).
+  const int mask = _mm_movemask_epi8(reinterpret_cast<__m128i>(lanes));
+  if (mask == 0) return std::nullopt;
+  return static_cast<std::size_t>(std::countr_zero(static_cast<unsigned>(mask)));
+#else
   std::uint64_t half[2];
   std::memcpy(half, &lanes, sizeof half);
   const auto first_byte = [](std::uint64_t h) {
@@ -29,6 +38,7 @@ inline std::optional<std::size_t> first_lane(Lanes lanes) {
   if (half[0]) return first_byte(half[0]);
   if (half[1]) return 8 + first_byte(half[1]);
   return std::nullopt;
+#endif
 }
 
 // Offset of the first byte of s from `from` on in the class that `lanes`
