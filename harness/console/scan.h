@@ -9,6 +9,8 @@
 #include <string.h>
 #include <string_view>
 
+#include "console/byte_scan.h"
+
 namespace kmx::console {
 
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -58,8 +60,11 @@ inline bool has_prefix(std::string_view s, std::string_view p) {
   return p.empty() || (!s.empty() && s.front() == p.front() && s.starts_with(p));
 }
 
+// Sixteen bytes at a time: the kernel pads its tables' columns with runs of
+// spaces, and a byte loop would mispredict the end of every run.
 inline void skip_spaces(std::string_view s, std::size_t& pos) {
-  while (pos < s.size() && is_space(s[pos])) ++pos;
+  constexpr auto not_space = [](bytes::Block b) { return (b != ' ') & (b != '\t'); };
+  if (pos < s.size()) pos = bytes::find_first(s, pos, not_space);
 }
 
 inline std::string_view trim(std::string_view s) {

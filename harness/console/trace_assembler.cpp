@@ -111,12 +111,7 @@ bool TraceAssembler::on_crash_line(std::string_view text, std::vector<Event>& ou
 }
 
 bool TraceAssembler::on_dump_line(std::string_view text, std::vector<Event>& out) {
-  if (std::optional<DumpedTask> task = parse_task_line(text)) {
-    finish_task();
-    task_ = std::move(task);
-    quiet_lines_ = 0;
-    return true;
-  }
+  // Frames first, the most lines of a dump: no frame line is a task line.
   if (task_) {
     if (std::optional<FrameRef> frame = parse_stack_frame(text)) {
       picker_.offer(*frame);
@@ -124,6 +119,13 @@ bool TraceAssembler::on_dump_line(std::string_view text, std::vector<Event>& out
         task_->top_frames.emplace_back(frame->function);
       return true;
     }
+  }
+  if (std::optional<DumpedTask> task = parse_task_line(text)) {
+    finish_task();
+    task_ = std::move(task);
+    task_->top_frames.reserve(DumpedTask::kTopFrames);
+    quiet_lines_ = 0;
+    return true;
   }
   if (is_report_context(text)) return true;
   // Per-task extras ("Stopper: ...", "Workqueue: ..."), the old kernels'
