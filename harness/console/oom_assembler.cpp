@@ -80,6 +80,8 @@ bool OomAssembler::on_line(const ConsoleLine& line, Keywords keywords, std::vect
   }
   if (std::optional<std::vector<TaskColumn>> columns = parse_task_table_header(text)) {
     columns_ = std::move(columns);
+    // A container's table is tens of rows: no regrowing (and moving) row by row.
+    r.candidates.reserve(64);
     return true;
   }
   if (std::optional<MemcgLimitLine> limit = parse_memcg_limit_line(text)) {
