@@ -69,8 +69,33 @@ std::string_view strip_controls(std::string_view raw, std::string& out) {
   return out;
 }
 
-// Parses "[ <sec>.<usec>] " at `at`; returns the time and the offset after it.
-std::optional<std::pair<std::chrono::microseconds, std::size_t>> timestamp_at(std::string_view s, std::size_t at) {
+using Timestamp = std::pair<std::chrono::microseconds, std::size_t>;  // and the offset after it
+
+// printk's own layout at the start of a line, "[%5lu.%06lu] ", read at fixed
+// places: loops that stop where the spaces or digits stop would mispredict
+// a branch or two on every line.
+std::optional<Timestamp> printk_timestamp(std::string_view s) {
+  constexpr std::size_t kDot = 6, kClose = 13;
+  if (s.size() <= kClose || s[0] != '[' || s[kDot] != '.' || s[kClose] != ']') return std::nullopt;
+  long long sec = 0, usec = 0;
+  bool bad = false, digits = false;
+  for (std::size_t k = 1; k < kDot; ++k) {
+    const bool digit = is_digit(s[k]);
+    bad |= !digit && (digits || s[k] != ' ');  // spaces, then digits
+    digits |= digit;
+    sec = digit ? sec * 10 + (s[k] - '0') : sec;
+  }
+  for (std::size_t k = kDot + 1; k < kClose; ++k) {
+    bad |= !is_digit(s[k]);
+    usec = usec * 10 + (s[k] - '0');
+  }
+  if (bad || !digits) return std::nullopt;
+  const std::size_t after = s.size() > kClose + 1 && s[kClose + 1] == ' ' ? kClose + 2 : kClose + 1;
+  return Timestamp{std::chrono::microseconds(sec * 1'000'000 + usec), after};
+}
+
+// Parses "[ <sec>.<usec>] " of any width at `at`.
+std::optional<Timestamp> timestamp_at(std::string_view s, std::size_t at) {
   std::size_t i = at + 1;
   while (i < s.size() && s[i] == ' ') ++i;
   const std::size_t sec_begin = i;
@@ -91,7 +116,7 @@ std::optional<std::pair<std::chrono::microseconds, std::size_t>> timestamp_at(st
   for (std::size_t digits = i - frac_begin; digits < 6; ++digits) usec *= 10;
   ++i;
   if (i < s.size() && s[i] == ' ') ++i;
-  return std::pair{std::chrono::microseconds(sec * 1'000'000 + usec), i};
+  return Timestamp{std::chrono::microseconds(sec * 1'000'000 + usec), i};
 }
 
 // A timestamp a busy serial line garbled ("[   64..518972] "): digits,
@@ -107,8 +132,8 @@ std::optional<std::size_t> garbled_timestamp_at(std::string_view s, std::size_t 
 }
 
 ConsoleLine split_timestamp(std::string_view text) {
-  // Nearly always at the start: look there before searching.
-  for (std::size_t at = text.starts_with('[') ? 0 : text.find('['); at != std::string_view::npos; at = text.find('[', at + 1)) {
+  if (const std::optional<Timestamp> ts = printk_timestamp(text)) return {ts->first, text.substr(ts->second)};
+  for (std::size_t at = text.find('['); at != std::string_view::npos; at = text.find('[', at + 1)) {
     if (const auto ts = timestamp_at(text, at)) return {ts->first, text.substr(ts->second)};
     if (const auto end = garbled_timestamp_at(text, at)) return {std::nullopt, text.substr(*end)};
   }
