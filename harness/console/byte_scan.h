@@ -42,8 +42,8 @@ inline std::optional<std::size_t> first_lane(Lanes lanes) {
 }
 
 // Offset of the first byte of s from `from` on in the class that `lanes`
-// marks in a block, or s.size(). The class must not hold ' ': a line
-// shorter than a block is tested padded with spaces.
+// marks in a block, or s.size(). A line shorter than a block is tested
+// padded with spaces: the first pad byte, if a hit, is at s.size() anyway.
 template <typename ClassLanes>
 std::size_t find_first(std::string_view s, std::size_t from, ClassLanes lanes) {
   const auto block_at = [&](std::size_t at) {

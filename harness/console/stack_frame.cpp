@@ -9,15 +9,20 @@ namespace kmx::console {
 
 namespace {
 
-bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-bool is_symbol_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' || c == '.' || c == '$';
-}
+// Where the bytes of a class end, sixteen at a time (frames are half of
+// some logs; byte loops would mispredict the end of every name and number).
+bytes::Lanes between(bytes::Block b, unsigned char lo, unsigned char hi) { return (b >= lo) & (b <= hi); }
+constexpr auto not_hex = [](bytes::Block b) {
+  return ~(between(b, '0', '9') | between(b | 0x20, 'a', 'f'));
+};
+constexpr auto not_symbol = [](bytes::Block b) {
+  return ~(between(b, '0', '9') | between(b | 0x20, 'a', 'z') | (b == '_') | (b == '.') | (b == '$'));
+};
 
 // "[<ffffffff8108114b>]" at pos, advancing past it and the spaces after.
 bool skip_address(std::string_view s, std::size_t& pos) {
   if (!consume(s, pos, "[<")) return false;
-  while (pos < s.size() && is_hex(s[pos])) ++pos;
+  pos = bytes::find_first(s, pos, not_hex);
   if (!consume(s, pos, ">]")) return false;
   skip_spaces(s, pos);
   return true;
@@ -26,13 +31,13 @@ bool skip_address(std::string_view s, std::size_t& pos) {
 // "name+0x1e/0x30[ [module]]" from pos to the end of the line.
 std::optional<FrameRef> symbol_at(std::string_view s, std::size_t pos) {
   const std::size_t begin = pos;
-  while (pos < s.size() && is_symbol_char(s[pos])) ++pos;
+  pos = bytes::find_first(s, pos, not_symbol);
   if (pos == begin || !consume(s, pos, "+0x")) return std::nullopt;
   FrameRef frame;
   frame.function = s.substr(begin, pos - 3 - begin);
-  while (pos < s.size() && is_hex(s[pos])) ++pos;
+  pos = bytes::find_first(s, pos, not_hex);
   if (!consume(s, pos, "/0x")) return std::nullopt;
-  while (pos < s.size() && is_hex(s[pos])) ++pos;
+  pos = bytes::find_first(s, pos, not_hex);
   // 2.6.32's WARNING line ends the symbol with "()".
   consume(s, pos, "()");
   skip_spaces(s, pos);

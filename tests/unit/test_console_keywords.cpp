@@ -114,10 +114,12 @@ std::size_t reference_find(std::string_view s, std::size_t from, Lanes lanes) {
 }
 
 TEST(ByteScan, AgreesWithAPlainLoopAtEveryLengthAndStart) {
-  // The classes the parser scans for: bytes to clean, keyword anchors, words.
+  // Classes the parser scans for: bytes to clean, keyword anchors, words,
+  // and one that holds the padding of short lines.
   constexpr auto controls = [](bytes::Block b) { return (bytes::as_signed(b) < 0x20) | (b == 0x7f); };
   constexpr auto anchors = [](bytes::Block b) { return (b | 0x20) == 'k'; };
   constexpr auto not_space = [](bytes::Block b) { return (b != ' ') & (b != '\t'); };
+  constexpr auto spaces = [](bytes::Block b) { return b == ' '; };
   std::mt19937 random(7);
   const std::string alphabet = std::string("ab k\t\r\n\x7f\xc3", 10);
   for (std::size_t length = 0; length <= 70; ++length) {
@@ -131,6 +133,8 @@ TEST(ByteScan, AgreesWithAPlainLoopAtEveryLengthAndStart) {
         ASSERT_EQ(bytes::find_first(s, from, anchors), reference_find(s, from, anchors))
             << "length " << length << " from " << from;
         ASSERT_EQ(bytes::find_first(s, from, not_space), reference_find(s, from, not_space))
+            << "length " << length << " from " << from;
+        ASSERT_EQ(bytes::find_first(s, from, spaces), reference_find(s, from, spaces))
             << "length " << length << " from " << from;
       }
     }
