@@ -105,7 +105,8 @@ std::optional<CrashReport> parse_crash_header(std::string_view text, Keywords ke
   // The others are anchored: "INFO: task", "rcu: INFO: rcu", "INFO: rcu",
   // "BUG: ", "kernel BUG at", "Oops", "invalid opcode", "general protection
   // fault", "WARNING: ". Their first letters rule out most lines at once.
-  if (std::string_view("IrBkOigW").find(text.front()) == std::string_view::npos) return std::nullopt;
+  static constexpr ByteSet kInitials("IrBkOigW");
+  if (!kInitials(text.front())) return std::nullopt;
   for (auto recognize : {hung_task, rcu_stall, bug, warning})
     if (std::optional<CrashReport> r = recognize(text)) return r;
   return std::nullopt;

@@ -3,6 +3,7 @@
 // console at a fraction of grep's speed and never throw on garbage.
 #pragma once
 
+#include <array>
 #include <charconv>
 #include <cstddef>
 #include <optional>
@@ -14,6 +15,15 @@
 namespace kmx::console {
 
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// The bytes of `chars` as a table, for a membership test without a search.
+struct ByteSet {
+  std::array<bool, 256> has{};
+  constexpr explicit ByteSet(std::string_view chars) {
+    for (const char c : chars) has[static_cast<unsigned char>(c)] = true;
+  }
+  constexpr bool operator()(char c) const { return has[static_cast<unsigned char>(c)]; }
+};
 inline bool is_space(char c) { return c == ' ' || c == '\t'; }
 
 // Parses a decimal integer (optionally negative) at `pos`, advancing past it.
