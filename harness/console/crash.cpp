@@ -107,9 +107,10 @@ std::optional<CrashReport> parse_crash_header(std::string_view text, Keywords ke
   // fault", "WARNING: ". Their first letters rule out most lines at once.
   static constexpr ByteSet kInitials("IrBkOigW");
   if (!kInitials(text.front())) return std::nullopt;
-  for (auto recognize : {hung_task, rcu_stall, bug, warning})
-    if (std::optional<CrashReport> r = recognize(text)) return r;
-  return std::nullopt;
+  if (std::optional<CrashReport> r = hung_task(text)) return r;
+  if (std::optional<CrashReport> r = rcu_stall(text)) return r;
+  if (std::optional<CrashReport> r = bug(text)) return r;
+  return warning(text);
 }
 
 std::optional<std::string> parse_panic(std::string_view text) {
