@@ -27,7 +27,7 @@ void ConsoleParser::on_line(const ConsoleLine& line, std::vector<Event>& out) {
     // What was being printed before the panic is over.
     oom_.close(out);
     traces_.close(out);
-    out.push_back(make_event(EventKind::panic, line.kernel_time, std::move(*reason)));
+    out.push_back(make_event(EventKind::panic, line.kernel_time(), std::move(*reason)));
     return;
   }
   const Keywords keywords = keywords_in(line.text);

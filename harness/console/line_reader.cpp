@@ -71,27 +71,22 @@ std::string_view strip_controls(std::string_view raw, std::string& out) {
 
 using Timestamp = std::pair<std::chrono::microseconds, std::size_t>;  // and the offset after it
 
-// printk's own layout at the start of a line, "[%5lu.%06lu] ", read at fixed
-// places: loops that stop where the spaces or digits stop would mispredict
-// a branch or two on every line.
-std::optional<Timestamp> printk_timestamp(std::string_view s) {
-  constexpr std::size_t kDot = 6, kClose = 13;
-  if (s.size() <= kClose || s[0] != '[' || s[kDot] != '.' || s[kClose] != ']') return std::nullopt;
-  long long sec = 0, usec = 0;
+// Whether a line starts with printk's own layout, "[%5lu.%06lu]", checked
+// at fixed places: loops that stop where the spaces or digits stop would
+// mispredict a branch or two on every line.
+constexpr std::size_t kPrintkStamp = 14;
+bool has_printk_stamp(std::string_view s) {
+  constexpr std::size_t kDot = 6, kClose = kPrintkStamp - 1;
+  if (s.size() <= kClose || s[0] != '[' || s[kDot] != '.' || s[kClose] != ']' || !is_digit(s[kDot - 1]))
+    return false;
   bool bad = false, digits = false;
-  for (std::size_t k = 1; k < kDot; ++k) {
+  for (std::size_t k = 1; k < kDot; ++k) {  // spaces, then digits
     const bool digit = is_digit(s[k]);
-    bad |= !digit && (digits || s[k] != ' ');  // spaces, then digits
+    bad |= !digit && (digits || s[k] != ' ');
     digits |= digit;
-    sec = digit ? sec * 10 + (s[k] - '0') : sec;
   }
-  for (std::size_t k = kDot + 1; k < kClose; ++k) {
-    bad |= !is_digit(s[k]);
-    usec = usec * 10 + (s[k] - '0');
-  }
-  if (bad || !digits) return std::nullopt;
-  const std::size_t after = s.size() > kClose + 1 && s[kClose + 1] == ' ' ? kClose + 2 : kClose + 1;
-  return Timestamp{std::chrono::microseconds(sec * 1'000'000 + usec), after};
+  for (std::size_t k = kDot + 1; k < kClose; ++k) bad |= !is_digit(s[k]);
+  return !bad;
 }
 
 // Parses "[ <sec>.<usec>] " of any width at `at`.
@@ -132,15 +127,24 @@ std::optional<std::size_t> garbled_timestamp_at(std::string_view s, std::size_t 
 }
 
 ConsoleLine split_timestamp(std::string_view text) {
-  if (const std::optional<Timestamp> ts = printk_timestamp(text)) return {ts->first, text.substr(ts->second)};
-  for (std::size_t at = text.find('['); at != std::string_view::npos; at = text.find('[', at + 1)) {
-    if (const auto ts = timestamp_at(text, at)) return {ts->first, text.substr(ts->second)};
-    if (const auto end = garbled_timestamp_at(text, at)) return {std::nullopt, text.substr(*end)};
+  if (has_printk_stamp(text)) {
+    const std::size_t after = text.size() > kPrintkStamp && text[kPrintkStamp] == ' ' ? kPrintkStamp + 1 : kPrintkStamp;
+    return {text.substr(0, kPrintkStamp), text.substr(after)};
   }
-  return {std::nullopt, text};
+  for (std::size_t at = text.find('['); at != std::string_view::npos; at = text.find('[', at + 1)) {
+    if (const auto ts = timestamp_at(text, at)) return {text.substr(at, ts->second - at), text.substr(ts->second)};
+    if (const auto end = garbled_timestamp_at(text, at)) return {{}, text.substr(*end)};
+  }
+  return {{}, text};
 }
 
 }  // namespace
+
+std::optional<std::chrono::microseconds> ConsoleLine::kernel_time() const {
+  if (stamp.empty()) return std::nullopt;
+  const std::optional<Timestamp> ts = timestamp_at(stamp, 0);
+  return ts ? std::optional(ts->first) : std::nullopt;
+}
 
 ConsoleLine clean_line(std::string_view raw, std::string& scratch) {
   return split_timestamp(strip_controls(raw, scratch));

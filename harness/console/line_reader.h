@@ -13,12 +13,15 @@
 namespace kmx::console {
 
 struct ConsoleLine {
-  // "[   12.345678] " when printk.time is on; absent otherwise.
-  std::optional<std::chrono::microseconds> kernel_time;
+  // "[   12.345678]" when printk.time is on, else empty. Read only when asked
+  // (kernel_time()): few lines start an event.
+  std::string_view stamp;
   // The message after the timestamp, cleaned. A view: of the raw bytes when
   // they needed no cleaning (nearly every line, so nothing is copied), else
   // of `scratch` below or the reader's buffers.
   std::string_view text;
+
+  std::optional<std::chrono::microseconds> kernel_time() const;
 };
 
 // Cleans one raw line (without its '\n') and splits off the timestamp. Bytes

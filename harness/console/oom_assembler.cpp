@@ -7,7 +7,7 @@ namespace kmx::console {
 OomReport& OomAssembler::open(const ConsoleLine& line) {
   if (!report_) {
     report_.emplace();
-    report_->kernel_time = line.kernel_time;
+    report_->kernel_time = line.kernel_time();
     columns_.reset();
   }
   return *report_;
@@ -36,7 +36,7 @@ bool OomAssembler::on_line(const ConsoleLine& line, Keywords keywords, std::vect
     // A new report: what an earlier one announced but never killed (e.g.
     // "victim is already exiting") must not attach to this one's kill.
       close(out);
-      out.push_back(make_event(EventKind::oom_invoked, line.kernel_time, header->comm));
+      out.push_back(make_event(EventKind::oom_invoked, line.kernel_time(), header->comm));
       open(line).header = std::move(header);
       return true;
     }
@@ -62,7 +62,7 @@ bool OomAssembler::on_line(const ConsoleLine& line, Keywords keywords, std::vect
     }
   }
   if (std::optional<OomReaped> reaped = parse_oom_reaped(text)) {
-    Event event = make_event(EventKind::oom_reaped, line.kernel_time, reaped->comm);
+    Event event = make_event(EventKind::oom_reaped, line.kernel_time(), reaped->comm);
     event.reaped = std::move(reaped);
     out.push_back(std::move(event));
     return true;
@@ -107,7 +107,7 @@ bool OomAssembler::on_line(const ConsoleLine& line, Keywords keywords, std::vect
 
 void OomAssembler::on_killed(OomKill kill, const ConsoleLine& line, std::vector<Event>& out) {
   OomReport& r = open(line);
-  kill.kernel_time = line.kernel_time;
+  kill.kernel_time = line.kernel_time();
   if (r.choice) {
     kill.chosen_pid = r.choice->pid;
     kill.chosen_comm = r.choice->comm;
@@ -122,7 +122,7 @@ void OomAssembler::on_killed(OomKill kill, const ConsoleLine& line, std::vector<
   if (kill.constraint == Constraint::unknown) kill.constraint = r.constraint;
   if (r.constraint == Constraint::unknown) r.constraint = kill.constraint;
   r.kill = kill;
-  Event event = make_event(EventKind::oom_kill, line.kernel_time, kill.comm);
+  Event event = make_event(EventKind::oom_kill, line.kernel_time(), kill.comm);
   event.kill = std::move(kill);
   out.push_back(std::move(event));
   close(out);

@@ -60,14 +60,14 @@ bool TraceAssembler::on_line(const ConsoleLine& line, Keywords keywords, std::ve
     // "Oops: ..." right after "BUG: unable to handle ..." is the same oops.
     if (crash_ && crash_->kind == CrashKind::bug && !in_trace_ && is_oops_continuation(text)) return true;
     close(out);
-    time_ = line.kernel_time;
+    time_ = line.kernel_time();
     crash_ = std::move(header);
     if (crash_->frame) picker_.offer(ref_of(*crash_->frame));  // a WARNING's own location
     return true;
   }
   if (std::optional<std::string> title = parse_task_dump_header(text)) {
     close(out);
-    time_ = line.kernel_time;
+    time_ = line.kernel_time();
     dump_.emplace().title = std::move(*title);
     return true;
   }

@@ -244,13 +244,13 @@ TEST(ConsoleSynthetic, LockupsAndHungTasks) {
 TEST(ConsoleLines, CleansNoiseAndSplitsTimestamp) {
   std::string scratch;
   const ConsoleLine a = clean_line("Booting from ROM..\x1b" "c\x1b[?7l\x1b[2J[    0.000000] Initializing cgroup subsys cpuset\r", scratch);
-  EXPECT_EQ(a.kernel_time, microseconds(0));
+  EXPECT_EQ(a.kernel_time(), microseconds(0));
   EXPECT_EQ(a.text, "Initializing cgroup subsys cpuset");
   const ConsoleLine b = clean_line("\xff[    1.726109] serial8250: ttyS0 at I/O 0x3f8", scratch);
-  EXPECT_EQ(b.kernel_time, microseconds(1'726'109));
+  EXPECT_EQ(b.kernel_time(), microseconds(1'726'109));
   EXPECT_EQ(b.text, "serial8250: ttyS0 at I/O 0x3f8");
   const ConsoleLine c = clean_line("[km     8.4 pid1] ctinit 452 reaped: killed by sig 9", scratch);
-  EXPECT_EQ(c.kernel_time, std::nullopt);
+  EXPECT_EQ(c.kernel_time(), std::nullopt);
   EXPECT_EQ(c.text, "[km     8.4 pid1] ctinit 452 reaped: killed by sig 9");
 }
 
@@ -274,7 +274,7 @@ TEST(ConsoleLines, TornLastLineAndOverlongLines) {
   const std::optional<ConsoleLine> joined = joiner.next(second);
   ASSERT_TRUE(joined);
   EXPECT_EQ(joined->text, "Out of memory: Killed process 7");
-  EXPECT_EQ(joined->kernel_time, microseconds(6'000'000));
+  EXPECT_EQ(joined->kernel_time(), microseconds(6'000'000));
 }
 
 TEST(ConsoleLines, PanicOnlyAtLineStart) {

@@ -140,12 +140,12 @@ TEST(ConsoleReports, OldKernelsBlockedStateDump) {
 TEST(ConsoleLines, GarbledTimestampsAndBytes) {
   std::string scratch;
   const ConsoleLine a = clean_line("[   64..518972] RDX: 000000000070c000", scratch);
-  EXPECT_EQ(a.kernel_time, std::nullopt);
+  EXPECT_EQ(a.kernel_time(), std::nullopt);
   EXPECT_EQ(a.text, "RDX: 000000000070c000");
   // Invalid UTF-8 becomes '?', valid UTF-8 stays: every line is valid JSON text.
   EXPECT_EQ(clean_line("[ 1.0] comm \xd2 \xc3\xa9t\xe9", scratch).text, "comm ? \xc3\xa9t?");
   // Too many digits for a timestamp (would overflow): not a timestamp.
-  EXPECT_EQ(clean_line("[22222222222222226.1] x", scratch).kernel_time, std::nullopt);
+  EXPECT_EQ(clean_line("[22222222222222226.1] x", scratch).kernel_time(), std::nullopt);
   // A serial line that garbled "process" still counts the kill.
   ConsoleParser p;
   p.feed("[ 16.2] Memory cgroup out of memory: Killed pprocess 120 (wlchild) total-vm:8996kB, anon-rss:5960kB\n");
