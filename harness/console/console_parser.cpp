@@ -30,7 +30,7 @@ void ConsoleParser::on_line(const ConsoleLine& line, std::vector<Event>& out) {
     out.push_back(make_event(EventKind::panic, line.kernel_time(), std::move(*reason)));
     return;
   }
-  const Keywords keywords = keywords_in(line.text);
+  const Keywords keywords = line.no_keywords ? Keywords{} : keywords_in(line.text);
   // An OOM report's header also ends the stack being read (its trace is the OOM report's).
   if (keywords.has(Keyword::invoked_oom_killer) && is_oom_header(line.text)) traces_.close(out);
   if (oom_.on_line(line, keywords, out)) return;

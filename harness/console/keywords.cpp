@@ -4,15 +4,12 @@
 #include <bit>
 #include <cstddef>
 
-#include "console/byte_scan.h"
-
 namespace kmx::console {
 
 namespace {
 
-// Each keyword holds a 'k' or 'K', bytes rare in console text: the pass
-// stops only at those, and compares a keyword only where the byte after also
-// fits ("kB" is common, "ki" and "KU" are not).
+// The pass stops only at 'k' and 'K' (keywords.h), and compares a keyword
+// only where the byte after also fits ("kB" is common, "ki" and "KU" not).
 struct Literal {
   std::string_view text;
   Keyword keyword;
@@ -47,14 +44,12 @@ constexpr std::array<unsigned, 256> kAfterAnchor = [] {
   return table;
 }();
 
-// A lambda, not a function: its own type, so find_first inlines it.
-constexpr auto anchors = [](bytes::Block b) { return (b | 0x20) == 'k'; };  // 'k' and 'K' differ in bit 0x20 only
-
 }  // namespace
 
 Keywords keywords_in(std::string_view text) {
   Keywords found;
-  for (std::size_t i = bytes::find_first(text, 0, anchors); i < text.size(); i = bytes::find_first(text, i + 1, anchors)) {
+  for (std::size_t i = bytes::find_first(text, 0, keyword_anchors); i < text.size();
+       i = bytes::find_first(text, i + 1, keyword_anchors)) {
     if (i + 1 == text.size()) break;
     for (unsigned candidates = kAfterAnchor[static_cast<unsigned char>(text[i + 1])]; candidates != 0;
          candidates &= candidates - 1) {

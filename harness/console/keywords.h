@@ -8,6 +8,8 @@
 
 #include <string_view>
 
+#include "console/byte_scan.h"
+
 namespace kmx::console {
 
 enum class Keyword : unsigned {
@@ -28,5 +30,9 @@ class Keywords {
 };
 
 Keywords keywords_in(std::string_view text);
+
+// Every keyword holds a 'k' or 'K' (they differ in bit 0x20 only): a line
+// without one holds none. keywords_in stops only at those.
+constexpr auto keyword_anchors = [](bytes::Block b) { return (b | 0x20) == 'k'; };
 
 }  // namespace kmx::console

@@ -1,7 +1,7 @@
 #include "console/line_reader.h"
 
-
 #include "console/byte_scan.h"
+#include "console/keywords.h"
 
 namespace kmx::console {
 
@@ -155,14 +155,22 @@ LineReader::LineReader(std::size_t max_line) : max_line_(max_line) {}
 std::optional<ConsoleLine> LineReader::next(std::string_view& bytes) {
   if (partial_.empty()) {
     // The common case, a clean line whole within these bytes, read where it
-    // lies in one scan: the first byte to clean is its LF or CR LF.
-    const std::size_t end = bytes::find_first(bytes.substr(0, max_line_ + 2), 0, needs_cleaning);
+    // lies in one scan: the first byte to clean is its LF or CR LF. The scan
+    // also notes keyword anchors (some past the line's end, which only costs
+    // a needless look).
+    bytes::Lanes anchors{};
+    const auto clean_and_anchors = [&anchors](bytes::Block b) {
+      anchors |= keyword_anchors(b);
+      return needs_cleaning(b);
+    };
+    const std::size_t end = bytes::find_first(bytes.substr(0, max_line_ + 2), 0, clean_and_anchors);
     const bool lf = end < bytes.size() && bytes[end] == '\n' && end <= max_line_;
     const bool crlf = end + 1 < bytes.size() && bytes[end] == '\r' && bytes[end + 1] == '\n' && end <= max_line_;
     if (lf || crlf) {
-      const std::string_view line = bytes.substr(0, end);
+      ConsoleLine line = split_timestamp(bytes.substr(0, end));
+      line.no_keywords = !bytes::first_lane(anchors);
       bytes.remove_prefix(end + (crlf ? 2 : 1));
-      return split_timestamp(line);
+      return line;
     }
   }
   const std::size_t nl = bytes.find('\n');

@@ -20,6 +20,9 @@ struct ConsoleLine {
   // they needed no cleaning (nearly every line, so nothing is copied), else
   // of `scratch` below or the reader's buffers.
   std::string_view text;
+  // The reader's scan saw no 'k' or 'K' in the line, so it holds no keyword
+  // (keywords.h) and keywords_in need not look (half the lines).
+  bool no_keywords = false;
 
   std::optional<std::chrono::microseconds> kernel_time() const;
 };

@@ -21,15 +21,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
+constexpr Keyword kEveryKeyword[] = {Keyword::killed, Keyword::kill_process, Keyword::oom_kill,
+                                     Keyword::invoked_oom_killer, Keyword::lockup};
+
 Keywords all_keywords() {
   Keywords k;
-  for (const Keyword each : {Keyword::killed, Keyword::kill_process, Keyword::oom_kill, Keyword::invoked_oom_killer,
-                             Keyword::lockup})
-    k.add(each);
+  for (const Keyword each : kEveryKeyword) k.add(each);
   return k;
 }
 
-// Every line of the corpus, as the parser's line reader cleans it.
+// Every line of the corpus, as the parser's line reader cleans it; and the
+// reader's "no keywords here" shortcut checked on each.
 std::vector<std::string> corpus_lines() {
   std::vector<std::string> lines;
   for (const auto& entry : fs::directory_iterator(fs::path(KMATRIX_TEST_DATA) / "console")) {
@@ -40,7 +42,11 @@ std::vector<std::string> corpus_lines() {
     const std::string bytes = s.str() + "\n";
     std::string_view rest = bytes;
     LineReader reader;
-    while (const std::optional<ConsoleLine> line = reader.next(rest)) lines.emplace_back(line->text);
+    while (const std::optional<ConsoleLine> line = reader.next(rest)) {
+      lines.emplace_back(line->text);
+      if (!line->no_keywords) continue;
+      for (const Keyword each : kEveryKeyword) EXPECT_FALSE(keywords_in(line->text).has(each)) << line->text;
+    }
   }
   return lines;
 }
