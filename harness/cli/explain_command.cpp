@@ -84,26 +84,26 @@ void print_oom(const console::Event& e, int top) {
   fmt::print("{:<27} {}\n", "", r.kill ? kill_text(*r.kill) : "nothing killed");
 }
 
-void print_table(const std::vector<console::Event>& events, const console::ConsoleParser& parser, int top) {
-  std::array<int, 12> counts{};
-  for (const console::Event& e : events) ++counts[static_cast<std::size_t>(e.kind)];
-  fmt::print("{} OOM report(s), {} kill(s), {} panic(s), {} lockup/hang/stall report(s), {} oops/BUG/WARNING, "
-             "{} task dump(s)\n\n",
-             counts[static_cast<std::size_t>(console::EventKind::oom_report)], parser.oom_kills().size(),
-             counts[static_cast<std::size_t>(console::EventKind::panic)],
-             counts[static_cast<std::size_t>(console::EventKind::soft_lockup)] +
-                 counts[static_cast<std::size_t>(console::EventKind::hard_lockup)] +
-                 counts[static_cast<std::size_t>(console::EventKind::hung_task)] +
-                 counts[static_cast<std::size_t>(console::EventKind::rcu_stall)],
-             counts[static_cast<std::size_t>(console::EventKind::bug)] +
-                 counts[static_cast<std::size_t>(console::EventKind::warning)],
-             counts[static_cast<std::size_t>(console::EventKind::task_dump)]);
-  fmt::print("{:<14} {:<12} {}\n", "TIME", "EVENT", "WHAT");
-  for (const console::Event& e : events) {
+// Events are printed as the parser reports them and then dropped: a console
+// log may be far larger than any report in it, and memory must not grow
+// with it. So the totals come last.
+class Printer {
+ public:
+  virtual ~Printer() = default;
+  virtual void print(const console::Event& e) = 0;
+  virtual void finish(const console::ConsoleParser& parser) = 0;
+};
+
+class TablePrinter : public Printer {
+ public:
+  explicit TablePrinter(int top) : top_(top) { fmt::print("{:<14} {:<12} {}\n", "TIME", "EVENT", "WHAT"); }
+
+  void print(const console::Event& e) override {
+    ++counts_[static_cast<std::size_t>(e.kind)];
     switch (e.kind) {
       case console::EventKind::oom_invoked:
       case console::EventKind::oom_kill: break;  // shown with their report
-      case console::EventKind::oom_report: print_oom(e, top); break;
+      case console::EventKind::oom_report: print_oom(e, top_); break;
       case console::EventKind::oom_reaped:
         fmt::print("{:<14} {:<12} {} (pid {}), {}kB anon left\n", time_of(e), "oom-reaped", e.reaped->comm,
                    e.reaped->pid, e.reaped->anon_rss_kb);
@@ -121,30 +121,69 @@ void print_table(const std::vector<console::Event>& events, const console::Conso
                    frame_text(e.crash->frame));
     }
   }
-  if (parser.truncated_lines())
-    fmt::print("\n{} overlong line(s) were cut at 4096 bytes\n", parser.truncated_lines());
-}
+
+  void finish(const console::ConsoleParser& parser) override {
+    using console::EventKind;
+    fmt::print("\n{} OOM report(s), {} kill(s), {} panic(s), {} lockup/hang/stall report(s), {} oops/BUG/WARNING, "
+               "{} task dump(s)\n",
+               count(EventKind::oom_report), parser.oom_kills().size(), count(EventKind::panic),
+               count(EventKind::soft_lockup) + count(EventKind::hard_lockup) + count(EventKind::hung_task) +
+                   count(EventKind::rcu_stall),
+               count(EventKind::bug) + count(EventKind::warning), count(EventKind::task_dump));
+    if (parser.truncated_lines())
+      fmt::print("{} overlong line(s) were cut at 4096 bytes\n", parser.truncated_lines());
+  }
+
+ private:
+  int count(console::EventKind kind) const { return counts_[static_cast<std::size_t>(kind)]; }
+
+  int top_;
+  std::array<int, static_cast<std::size_t>(console::EventKind::task_dump) + 1> counts_{};
+};
+
+// The object of console::to_json(parser, events) (the golden files' format),
+// written one event per line as they come, the totals after them.
+class JsonPrinter : public Printer {
+ public:
+  JsonPrinter() { fmt::print("{{\"events\": ["); }
+
+  void print(const console::Event& e) override {
+    fmt::print("{}\n  {}", first_ ? "" : ",", dump(console::to_json(e)));
+    first_ = false;
+  }
+
+  void finish(const console::ConsoleParser& parser) override {
+    fmt::print("\n]");
+    const nlohmann::json totals = console::totals_json(parser);
+    for (const auto& [key, value] : totals.items())
+      fmt::print(",\n\"{}\": {}", key, dump(value));
+    fmt::print("}}\n");
+  }
+
+ private:
+  static std::string dump(const nlohmann::json& j) {
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+
+  bool first_ = true;
+};
 
 int explain(const ExplainOptions& o) {
   std::ifstream in(o.log_file, std::ios::binary);
   if (!in) throw UsageError(fmt::format("{}: cannot open: {}", o.log_file, std::strerror(errno)));
+  std::unique_ptr<Printer> printer;
+  if (o.json)
+    printer = std::make_unique<JsonPrinter>();
+  else
+    printer = std::make_unique<TablePrinter>(o.top);
   console::ConsoleParser parser;
-  std::vector<console::Event> events;
-  // Streamed: a console log may be far larger than any report in it.
   std::vector<char> buffer(1 << 16);
-  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
-    std::vector<console::Event> got = parser.feed(std::string_view(buffer.data(), static_cast<std::size_t>(in.gcount())));
-    std::move(got.begin(), got.end(), std::back_inserter(events));
-  }
+  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0)
+    for (const console::Event& e : parser.feed(std::string_view(buffer.data(), static_cast<std::size_t>(in.gcount()))))
+      printer->print(e);
   if (in.bad()) throw HostError(fmt::format("{}: read error", o.log_file));
-  std::vector<console::Event> last = parser.finish();
-  std::move(last.begin(), last.end(), std::back_inserter(events));
-
-  if (o.json) {
-    fmt::print("{}\n", console::to_json(parser, events).dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
-  } else {
-    print_table(events, parser, o.top);
-  }
+  for (const console::Event& e : parser.finish()) printer->print(e);
+  printer->finish(parser);
   return kExitOk;
 }
 

@@ -125,12 +125,16 @@ nlohmann::json to_json(const Event& e) {
   return j;
 }
 
+nlohmann::json totals_json(const ConsoleParser& parser) {
+  return {{"oom_invocations", parser.oom_invocations()},
+          {"oom_kills", parser.oom_kills().size()},
+          {"panic", parser.panic() ? json(*parser.panic()) : json(nullptr)},
+          {"truncated_lines", parser.truncated_lines()}};
+}
+
 nlohmann::json to_json(const ConsoleParser& parser, const std::vector<Event>& events) {
-  json j = {{"oom_invocations", parser.oom_invocations()},
-            {"oom_kills", parser.oom_kills().size()},
-            {"panic", parser.panic() ? json(*parser.panic()) : json(nullptr)},
-            {"truncated_lines", parser.truncated_lines()},
-            {"events", json::array()}};
+  json j = totals_json(parser);
+  j["events"] = json::array();
   for (const Event& e : events) j["events"].push_back(to_json(e));
   return j;
 }

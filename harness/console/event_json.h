@@ -12,7 +12,10 @@ namespace kmx::console {
 
 nlohmann::json to_json(const Event& event);
 
-// A whole parse: the parser's totals and every event it reported.
+// The parser's totals so far: oom_invocations, oom_kills, panic, truncated_lines.
+nlohmann::json totals_json(const ConsoleParser& parser);
+
+// A whole parse: the totals, and every event it reported under "events".
 nlohmann::json to_json(const ConsoleParser& parser, const std::vector<Event>& events);
 
 }  // namespace kmx::console
