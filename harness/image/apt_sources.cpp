@@ -4,11 +4,11 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <fstream>
 #include <iterator>
 #include <sstream>
 
 #include "util/error.h"
+#include "util/read_file.h"
 
 namespace kmx::image {
 
@@ -31,11 +31,6 @@ std::string lower(std::string_view s) {
   std::string out(s);
   std::ranges::transform(out, out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
-}
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file);
-  return {std::istreambuf_iterator<char>(in), {}};
 }
 
 // A deb822 paragraph: lowercase field name -> value (continuation lines kept).
@@ -151,14 +146,14 @@ std::vector<AptSource> read_host_apt_sources(const fs::path& etc_apt) {
   std::vector<AptSource> all;
   auto add = [&](std::vector<AptSource> more) { std::ranges::move(more, std::back_inserter(all)); };
   if (fs::exists(etc_apt / "sources.list"))
-    add(parse_one_line_sources(read_text(etc_apt / "sources.list"), (etc_apt / "sources.list").string()));
+    add(parse_one_line_sources(util::read_file(etc_apt / "sources.list"), (etc_apt / "sources.list").string()));
   std::error_code ec;
   std::vector<fs::path> parts;
   for (const auto& e : fs::directory_iterator(etc_apt / "sources.list.d", ec)) parts.push_back(e.path());
   std::ranges::sort(parts);  // apt reads them in this order too
   for (const fs::path& p : parts) {
-    if (p.extension() == ".list") add(parse_one_line_sources(read_text(p), p.string()));
-    if (p.extension() == ".sources") add(parse_deb822_sources(read_text(p), p.string()));
+    if (p.extension() == ".list") add(parse_one_line_sources(util::read_file(p), p.string()));
+    if (p.extension() == ".sources") add(parse_deb822_sources(util::read_file(p), p.string()));
   }
   return all;
 }

@@ -2,10 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <fstream>
-#include <sstream>
 
 #include "agent/protocol.h"
+#include "util/read_file.h"
 
 namespace kmx::report {
 
@@ -23,13 +22,6 @@ std::vector<std::string_view> split_lines(std::string_view text) {
     start = end + 1;
   }
   return lines;
-}
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 }  // namespace
@@ -74,7 +66,7 @@ EvidenceSource evidence_from(const std::filesystem::path& run_dir) {
   return [run_dir](const results::CellResult& cell) -> Evidence {
     if (run_dir.empty() || cell.evidence.empty()) return {};
     const std::filesystem::path dir = run_dir / cell.evidence;
-    return {console_excerpt(read_file(dir / "console.log")), counter_series(read_file(dir / "agent.log"))};
+    return {console_excerpt(util::read_file(dir / "console.log")), counter_series(util::read_file(dir / "agent.log"))};
   };
 }
 

@@ -9,7 +9,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -17,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../unit/results_fixtures.h"
+#include "util/read_file.h"
 
 namespace fs = std::filesystem;
 
@@ -51,16 +51,12 @@ Ran explain(const std::vector<std::string>& args) {
   EXPECT_EQ(::wait4(pid, &status, 0, &usage), pid);
   ran.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   ran.max_rss_kb = usage.ru_maxrss;
-  std::ifstream in(out, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  ran.out = s.str();
+  ran.out = kmx::util::read_file(out);
   return ran;
 }
 
 nlohmann::json golden_of(const fs::path& log) {
-  std::ifstream in(fs::path(log).replace_extension(".golden.json"));
-  return nlohmann::json::parse(in);
+  return nlohmann::json::parse(kmx::util::read_file(fs::path(log).replace_extension(".golden.json")));
 }
 
 TEST(Explain, JsonOfEveryCorpusLogIsItsGolden) {
@@ -99,11 +95,7 @@ TEST(Explain, MemoryDoesNotGrowWithTheLog) {
   const fs::path dir = kmx::fixtures::fresh_dir("explain-big");
   std::string once;
   for (const auto& entry : fs::directory_iterator(kCorpus)) {
-    if (entry.path().extension() != ".log") continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    once += s.str() + "\n";
+    if (entry.path().extension() == ".log") once += kmx::util::read_file(entry.path()) + "\n";
   }
   const fs::path small = dir / "once.log", big = dir / "many.log";
   std::ofstream(small, std::ios::binary) << once;

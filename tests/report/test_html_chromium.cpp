@@ -8,13 +8,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 #include <fmt/format.h>
 
 #include "../unit/results_fixtures.h"
 #include "agent/protocol.h"
+#include "util/read_file.h"
 
 namespace fs = std::filesystem;
 
@@ -23,13 +23,6 @@ namespace {
 constexpr const char* kHostileName = "evil<script>document.title='pwned-name'</script>";
 constexpr const char* kHostileLine =
     "[    4.1] <img src=x onerror=\"document.title='pwned-onerror'\"><script>document.title='pwned-console'</script>";
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 int shell(const std::string& cmd) {
   const int status = std::system(cmd.c_str());
@@ -45,7 +38,7 @@ std::string dump_dom(const fs::path& page) {
   const fs::path out = page.string() + ".dom";
   EXPECT_EQ(shell(chromium(fmt::format("--dump-dom 'file://{}' >'{}' 2>/dev/null", page.string(), out.string()))), 0)
       << "chromium failed on " << page;
-  return slurp(out);
+  return kmx::util::read_file(out);
 }
 
 // A run with a hostile cell name and console line, reported by the real binary.
@@ -117,7 +110,7 @@ TEST(HtmlInChromium, Screenshot) {
   EXPECT_EQ(shell(chromium(fmt::format("--window-size=1280,1600 --screenshot='{}' 'file://{}' >/dev/null 2>&1",
                                        png.string(), report_page().string()))),
             0);
-  EXPECT_EQ(slurp(png).substr(0, 8), "\x89PNG\r\n\x1a\n");
+  EXPECT_EQ(kmx::util::read_file(png).substr(0, 8), "\x89PNG\r\n\x1a\n");
   std::fprintf(stderr, "screenshot: %s\n", png.c_str());
 }
 

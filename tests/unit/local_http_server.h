@@ -19,6 +19,8 @@
 #include <string>
 #include <thread>
 
+#include "util/read_file.h"
+
 namespace kmx::testing {
 
 class LocalHttpServer {
@@ -57,12 +59,7 @@ class LocalHttpServer {
   std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
 
   // The request lines so far, e.g. "GET /k.rpm HTTP/1.1", one per line.
-  std::string requests() const {
-    std::ifstream in(log_);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
+  std::string requests() const { return util::read_file(log_); }
 
  private:
   [[noreturn]] void serve() {

@@ -1,12 +1,12 @@
 #include <gtest/gtest.h>
 
-#include <fstream>
+#include <filesystem>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "console/console_parser.h"
+#include "util/read_file.h"
 
 namespace kmx::console {
 namespace {
@@ -14,11 +14,9 @@ namespace {
 using std::chrono::microseconds;
 
 std::string read_data(const std::string& name) {
-  std::ifstream in(std::string(KMATRIX_TEST_DATA) + "/console/" + name, std::ios::binary);
-  EXPECT_TRUE(in) << name;
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  const std::filesystem::path path = std::filesystem::path(KMATRIX_TEST_DATA) / "console" / name;
+  EXPECT_TRUE(std::filesystem::is_regular_file(path)) << name;
+  return util::read_file(path);
 }
 
 ConsoleParser parse_all(const std::string& bytes) {

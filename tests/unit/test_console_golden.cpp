@@ -7,24 +7,17 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "console/console_parser.h"
 #include "console/event_json.h"
+#include "util/read_file.h"
 
 namespace kmx::console {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 nlohmann::json parse_log(const std::string& bytes) {
   ConsoleParser parser;
@@ -46,13 +39,13 @@ class ConsoleGolden : public testing::TestWithParam<fs::path> {};
 TEST_P(ConsoleGolden, ParseMatchesGolden) {
   const fs::path log = GetParam();
   const fs::path golden = fs::path(log).replace_extension(".golden.json");
-  const nlohmann::json got = parse_log(slurp(log));
+  const nlohmann::json got = parse_log(util::read_file(log));
   if (const char* update = std::getenv("KMATRIX_UPDATE_GOLDEN"); update && std::string(update) == "1") {
     std::ofstream(golden) << got.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     GTEST_SKIP() << "rewrote " << golden;
   }
   ASSERT_TRUE(fs::exists(golden)) << golden << " is missing (KMATRIX_UPDATE_GOLDEN=1 writes it)";
-  const nlohmann::json want = nlohmann::json::parse(slurp(golden));
+  const nlohmann::json want = nlohmann::json::parse(util::read_file(golden));
   // A JSON patch from what the parser said to the golden names each wrong field.
   const nlohmann::json patch = nlohmann::json::diff(got, want);
   EXPECT_TRUE(patch.empty()) << log.filename() << ": " << patch.size() << " field(s) differ from "
@@ -73,7 +66,7 @@ INSTANTIATE_TEST_SUITE_P(Corpus, ConsoleGolden, testing::ValuesIn(golden_logs())
 TEST(ConsoleGoldenChunks, ChunkedFeedMatchesWholeFeed) {
   std::srand(2015);
   for (const fs::path& log : golden_logs()) {
-    const std::string bytes = slurp(log);
+    const std::string bytes = util::read_file(log);
     ConsoleParser parser;
     std::vector<Event> events;
     for (std::size_t at = 0; at < bytes.size();) {

@@ -4,9 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -15,6 +13,7 @@
 #include "console/keywords.h"
 #include "console/line_reader.h"
 #include "console/oom_kill.h"
+#include "util/read_file.h"
 
 namespace kmx::console {
 namespace {
@@ -36,10 +35,7 @@ std::vector<std::string> corpus_lines() {
   std::vector<std::string> lines;
   for (const auto& entry : fs::directory_iterator(fs::path(KMATRIX_TEST_DATA) / "console")) {
     if (entry.path().extension() != ".log") continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    const std::string bytes = s.str() + "\n";
+    const std::string bytes = util::read_file(entry.path()) + "\n";
     std::string_view rest = bytes;
     LineReader reader;
     while (const std::optional<ConsoleLine> line = reader.next(rest)) {

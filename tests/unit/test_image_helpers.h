@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "util/read_file.h"
 #include "util/subprocess.h"
 
 namespace kmx::image::testing {
@@ -41,10 +42,7 @@ inline void write_file(const std::filesystem::path& p, const std::string& bytes)
   std::ofstream(p, std::ios::binary) << bytes;
 }
 
-inline std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
+using util::read_file;
 
 // The boot header fields read_bzimage_version looks at, and nothing else.
 inline std::string fake_bzimage(const std::string& version) {

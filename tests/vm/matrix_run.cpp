@@ -5,7 +5,6 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -40,13 +39,6 @@ MatrixRun run_kmatrix(const std::string& matrix, const std::string& tag, const s
                                                fmt::format("XDG_DATA_HOME='{}'", data_home.string())));
   run.history_db = data_home / "kmatrix" / "history.sqlite";
   return run;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 const MatrixRun& smoke_run() {

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/read_file.h"
+
 namespace kmx::vmtest {
 
 struct MatrixRun {
@@ -35,6 +37,6 @@ int kmatrix_status(const std::string& args, const std::string& env = "");
 // The records of DIR/cells.jsonl by cell name.
 MatrixRun read_run(const std::filesystem::path& dir, int exit_code);
 
-std::string slurp(const std::filesystem::path& p);
+using util::read_file;
 
 }  // namespace kmx::vmtest

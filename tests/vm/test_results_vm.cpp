@@ -34,7 +34,7 @@ Result kmatrix(const std::string& args) {
                                              run.history_db.parent_path().parent_path().string(), KMATRIX_BINARY, args,
                                              out.string())
                                      .c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out)};
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out)};
 }
 
 std::string dir() { return "'" + smoke_run().dir.string() + "'"; }

@@ -27,7 +27,7 @@ using nlohmann::json;
 using namespace kmx::vmtest;
 
 size_t lines_in(const fs::path& p) {
-  const std::string text = slurp(p);
+  const std::string text = read_file(p);
   return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
@@ -36,7 +36,7 @@ size_t lines_in(const fs::path& p) {
 int qemus_of(const fs::path& dir) {
   int n = 0;
   for (const auto& entry : fs::directory_iterator("/proc")) {
-    const std::string cmdline = slurp(entry.path() / "cmdline");
+    const std::string cmdline = read_file(entry.path() / "cmdline");
     if (cmdline.find("qemu-system") != std::string::npos && cmdline.find(dir.string()) != std::string::npos) ++n;
   }
   return n;
@@ -82,7 +82,7 @@ TEST_F(Interrupt, FirstSigintLetsTheRunningCellFinishAndStartsNoOther) {
   const MatrixRun run = read_run(dir, WEXITSTATUS(status));
   ASSERT_EQ(run.cells.size(), 1u);
   EXPECT_EQ(run.cells.begin()->second.at("outcome"), "completed");
-  EXPECT_EQ(json::parse(slurp(dir / "run.json")).at("status"), "interrupted");
+  EXPECT_EQ(json::parse(read_file(dir / "run.json")).at("status"), "interrupted");
   EXPECT_EQ(qemus_of(dir), 0);
 }
 
@@ -106,7 +106,7 @@ TEST_F(Resume, SigkilledRunResumesWithEveryCellOnce) {
   // QEMU dies with kmatrix (PR_SET_PDEATHSIG), not minutes later.
   for (int i = 0; i < 50 && qemus_of(dir) > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_EQ(qemus_of(dir), 0) << "orphan QEMU after SIGKILL";
-  EXPECT_EQ(json::parse(slurp(dir / "run.json")).at("status"), "running");
+  EXPECT_EQ(json::parse(read_file(dir / "run.json")).at("status"), "running");
 
   // A write cut by the kill would leave a torn line; make sure one is there.
   std::ofstream(dir / "cells.jsonl", std::ios::app) << R"({"cell_id":"0123456789abcdef","outc)";
@@ -117,8 +117,8 @@ TEST_F(Resume, SigkilledRunResumesWithEveryCellOnce) {
   EXPECT_EQ(lines_in(dir / "cells.jsonl"), 4u);
   ASSERT_EQ(run.cells.size(), 4u);
   for (const auto& [name, record] : run.cells) EXPECT_EQ(record.at("outcome"), "completed") << name;
-  EXPECT_EQ(slurp(dir / "cells.jsonl.torn"), R"({"cell_id":"0123456789abcdef","outc)");
-  const json info = json::parse(slurp(dir / "run.json"));
+  EXPECT_EQ(read_file(dir / "cells.jsonl.torn"), R"({"cell_id":"0123456789abcdef","outc)");
+  const json info = json::parse(read_file(dir / "run.json"));
   EXPECT_EQ(info.at("status"), "finished");
   EXPECT_EQ(info.at("cells_done"), 4);
   EXPECT_EQ(info.at("jobs"), 2);

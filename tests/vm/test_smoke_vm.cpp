@@ -27,7 +27,7 @@ TEST(SmokeMatrix, RunFinishesWithOneRecordPerCell) {
   const MatrixRun& run = smoke_run();
   EXPECT_EQ(run.exit_code, 0);
   EXPECT_EQ(run.cells.size(), 3u);
-  const json info = json::parse(slurp(run.dir / "run.json"));
+  const json info = json::parse(read_file(run.dir / "run.json"));
   EXPECT_EQ(info.at("status"), "finished");
   EXPECT_EQ(info.at("cells_done"), 3);
   EXPECT_NE(info.at("qemu_version").get<std::string>().find("QEMU"), std::string::npos);
@@ -58,7 +58,7 @@ TEST(SmokeMatrix, ExceedingWorkloadHasItsChildrenOomKilled) {
   EXPECT_EQ(std::count(c.at("flags").begin(), c.at("flags").end(), "wrong-victim"), 0);
   EXPECT_GT(c.at("agent").at("killed").get<int>(), 0);
   EXPECT_FALSE(c.at("oom_scores").empty()) << "the agent reports oom_score under pressure";
-  const std::string console = slurp(run.dir / c.at("evidence").get<std::string>() / "console.log");
+  const std::string console = read_file(run.dir / c.at("evidence").get<std::string>() / "console.log");
   EXPECT_NE(console.find("Killed process"), std::string::npos);
 }
 
@@ -70,8 +70,8 @@ TEST(SmokeMatrix, KillerDisabledContainerHangsWhileGuestLives) {
   EXPECT_EQ(c.at("agent").at("under_oom"), 1);
   const fs::path evidence = run.dir / c.at("evidence").get<std::string>();
   // Evidence collected before the VM stopped: the agent's sysrq w dump.
-  EXPECT_NE(slurp(evidence / "console.log").find("Show Blocked State"), std::string::npos);
-  EXPECT_NE(slurp(evidence / "agent.log").find("sysrq-done"), std::string::npos);
+  EXPECT_NE(read_file(evidence / "console.log").find("Show Blocked State"), std::string::npos);
+  EXPECT_NE(read_file(evidence / "agent.log").find("sysrq-done"), std::string::npos);
 }
 
 TEST(FaultMatrix, FrozenVmIsAGuestHang) {
