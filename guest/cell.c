@@ -43,6 +43,7 @@ int km_cell_parse(const struct km_msg *msg, struct km_cell *cell, char *why, uns
     const char *cgroup = km_msg_get(msg, KM_CELL_CGROUP);
     const char *dev = km_msg_get(msg, KM_CELL_SWAP_DEV);
     const char *pacing = km_msg_get(msg, KM_CELL_FORK_PACING_MS);
+    const char *kill_parent = km_msg_get(msg, KM_CELL_KILL_WLPARENT_MS);
     uint64_t flag;
     size_t i;
     int f;
@@ -54,9 +55,13 @@ int km_cell_parse(const struct km_msg *msg, struct km_cell *cell, char *why, uns
             return -1;
         }
     }
-    /* Optional, so that a harness that predates it still talks to this agent. */
+    /* Optional, so that a harness that predates them still talks to this agent. */
     if (pacing && parse_u64(pacing, &cell->fork_pacing_ms) != 0) {
         snprintf(why, why_size, "%s: not a number", KM_CELL_FORK_PACING_MS);
+        return -1;
+    }
+    if (kill_parent && parse_u64(kill_parent, &cell->kill_wlparent_ms) != 0) {
+        snprintf(why, why_size, "%s: not a number", KM_CELL_KILL_WLPARENT_MS);
         return -1;
     }
     if (parse_u64(km_msg_get(msg, KM_CELL_OOM_KILL_DISABLE), &flag) != 0 || flag > 1) {

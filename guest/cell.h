@@ -12,6 +12,7 @@
 struct km_cell {
     uint64_t procs, size, hold_ms, uid;
     uint64_t fork_pacing_ms; /* 0: fork as fast as possible */
+    uint64_t kill_wlparent_ms; /* fault: SIGKILL the workload parent this long after it started; 0 = never */
     int cgroup_v2;
     uint64_t limit, memsw; /* memsw 0: same as limit */
     int oom_kill_disable;

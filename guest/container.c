@@ -24,11 +24,14 @@ struct ctinit_args {
     int release_fd; /* readable once the agent has put us in the cgroup */
 };
 
-static pid_t start_helper(void)
+static pid_t start_helper(struct km_counters *counters)
 {
     pid_t pid = fork();
     if (pid == 0) {
+        /* Named and registered first: until then it is a "ctinit" to the
+         * kernel's OOM report. */
         prctl(PR_SET_NAME, "helper", 0, 0, 0);
+        km_counters_register(counters, KM_HELPER);
         for (;;)
             pause();
     }
@@ -60,7 +63,7 @@ static int ctinit(void *arg)
     /* The agent's OOM immunity is inherited: the container must not have it. */
     km_set_oom_protection(0);
     for (i = 0; i < HELPERS; i++)
-        helpers[i] = start_helper();
+        helpers[i] = start_helper(a->counters);
     wlparent = start_workload(a);
 
     /* Like a container's init: reap everything, respawn the helpers. Any
@@ -79,7 +82,7 @@ static int ctinit(void *arg)
         for (i = 0; i < HELPERS && helpers[i] != pid; i++)
             ;
         if (i < HELPERS)
-            helpers[i] = start_helper();
+            helpers[i] = start_helper(a->counters);
         else
             km_counters_child_ended(a->counters, status);
     }

@@ -1,8 +1,11 @@
 #include "counters.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 struct km_counters *km_counters_create(void)
 {
@@ -10,8 +13,7 @@ struct km_counters *km_counters_create(void)
         mmap(NULL, sizeof *c, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (c == MAP_FAILED)
         return NULL;
-    c->started = c->finished = c->killed = 0; /* touch it now, from the root cgroup */
-    c->wlparent_running = c->wlparent_done = c->wlparent_status = 0;
+    memset((void *)c, 0, sizeof *c); /* touch every page now, from the root cgroup */
     return c;
 }
 
@@ -27,6 +29,46 @@ void km_counters_parent_ended(struct km_counters *c, int status)
 {
     if (__sync_bool_compare_and_swap(&c->wlparent_done, 0, 1))
         c->wlparent_status = status;
+}
+
+/* Our pid as the root PID namespace sees it: /proc is the agent's mount, and
+ * /proc/self resolves in the namespace of the mount, not of the caller
+ * (getpid() in the container's namespace would say 1, 2, 3...). */
+static pid_t root_namespace_pid(void)
+{
+    char link[32];
+    ssize_t n = readlink("/proc/self", link, sizeof link - 1);
+    if (n <= 0)
+        return -1;
+    link[n] = '\0';
+    return (pid_t)atol(link);
+}
+
+void km_counters_register(struct km_counters *c, enum km_role role)
+{
+    pid_t pid = root_namespace_pid();
+    int slot;
+    if (pid <= 0)
+        return;
+    slot = __sync_fetch_and_add(&c->nroles, 1);
+    if (slot < KM_MAX_ROLES)
+        c->roles[slot] = (int64_t)pid << 8 | role; /* one store: never half-written */
+}
+
+enum km_role km_counters_role_of(const struct km_counters *c, pid_t pid)
+{
+    int i, n = c->nroles < KM_MAX_ROLES ? c->nroles : KM_MAX_ROLES;
+    for (i = 0; i < n; i++)
+        if (c->roles[i] >> 8 == pid)
+            return (enum km_role)(c->roles[i] & 0xff);
+    return KM_NO_ROLE;
+}
+
+int km_workload_over(const struct km_counters *c, int ctinit_dead, int pidns)
+{
+    if (ctinit_dead && pidns)
+        return 1;
+    return c->wlparent_done && c->started - c->finished - c->killed <= 0;
 }
 
 void km_status_string(int status, char *buf, unsigned size)

@@ -5,6 +5,15 @@
 #define KMATRIX_GUEST_COUNTERS_H
 
 #include <stdint.h>
+#include <sys/types.h>
+
+/* Helpers respawn each time they are killed; a livelocked old kernel may kill
+ * them many times. Registrations past this many are not reported, and the
+ * harness falls back on the process name. */
+#define KM_MAX_ROLES 1024
+
+/* The init is the agent's own child: it knows its pid without a slot. */
+enum km_role { KM_NO_ROLE = 0, KM_HELPER = 1, KM_PARENT = 2 };
 
 struct km_counters {
     volatile int64_t started;  /* workload children forked */
@@ -13,6 +22,10 @@ struct km_counters {
     volatile int wlparent_running;
     volatile int wlparent_done;
     volatile int wlparent_status; /* wait() status, valid once done */
+    /* Container processes by role: slot i holds pid << 8 | role once the
+     * process wrote it, 0 before. Pids are the root namespace's. */
+    volatile int nroles; /* slots claimed */
+    volatile int64_t roles[KM_MAX_ROLES];
 };
 
 /* NULL on failure. */
@@ -22,6 +35,17 @@ struct km_counters *km_counters_create(void);
 void km_counters_child_ended(struct km_counters *c, int status);
 /* Records the workload parent's end, once, whoever reaps it. */
 void km_counters_parent_ended(struct km_counters *c, int status);
+
+/* The calling process announces its role; called right after it named
+ * itself, so a process killed before this is still known by its name. */
+void km_counters_register(struct km_counters *c, enum km_role role);
+/* The registered role of a root-namespace pid, KM_NO_ROLE if none. */
+enum km_role km_counters_role_of(const struct km_counters *c, pid_t pid);
+
+/* The workload is over when the parent and every child it forked have ended,
+ * or when the container died with its PID namespace (its init's pid ended).
+ * A killed parent alone is not the end: its children may hold the memory on. */
+int km_workload_over(const struct km_counters *c, int ctinit_dead, int pidns);
 
 /* "exit:N" or "signal:N". */
 void km_status_string(int status, char *buf, unsigned size);

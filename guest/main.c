@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -28,9 +29,11 @@
 
 static struct km_cell cell;
 static struct km_counters *counters;
-static pid_t ctinit_pid = -1;
+static pid_t ctinit_pid = -1, wlparent_pid = -1;
 static int ctinit_dead, ctinit_status;
-static int started_sent, done_sent;
+static int started_sent, done_sent, wlparent_fault_sent;
+static uint64_t started_ms;
+static unsigned char role_sent[KM_MAX_ROLES];
 static int64_t last_failcnt;
 static uint64_t last_scores_ms;
 static int score_rounds;
@@ -79,6 +82,31 @@ static int start_cell(void)
     return 0;
 }
 
+static void send_role(long pid, const char *role)
+{
+    struct km_line line;
+    km_line_begin(&line, KM_MSG_ROLE);
+    km_line_add_i64(&line, "pid", pid);
+    km_line_add(&line, "role", role);
+    km_line_send(&line);
+}
+
+/* Roles as the container's processes registered them, each sent once, so the
+ * harness can tell who an OOM victim was whatever its name said. */
+static void report_roles(void)
+{
+    int i, n = counters->nroles < KM_MAX_ROLES ? counters->nroles : KM_MAX_ROLES;
+    for (i = 0; i < n; i++) {
+        int64_t entry = counters->roles[i];
+        if (role_sent[i] || entry == 0)
+            continue;
+        role_sent[i] = 1;
+        if ((entry & 0xff) == KM_PARENT)
+            wlparent_pid = (pid_t)(entry >> 8);
+        send_role((long)(entry >> 8), (entry & 0xff) == KM_PARENT ? KM_ROLE_PARENT : KM_ROLE_HELPER);
+    }
+}
+
 static void on_cell(const struct km_msg *msg)
 {
     char why[128];
@@ -89,7 +117,8 @@ static void on_cell(const struct km_msg *msg)
         return km_send_error("cell", EINVAL, why);
     km_line_begin(&line, KM_MSG_CELL_OK);
     km_line_send(&line);
-    start_cell();
+    if (start_cell() == 0)
+        send_role(ctinit_pid, KM_ROLE_INIT);
 }
 
 static void on_sysrq(const struct km_msg *msg)
@@ -106,9 +135,24 @@ static void on_sysrq(const struct km_msg *msg)
     km_line_send(&line);
 }
 
-/* As PID 1 the agent adopts every orphan. Each is named before it is
- * reaped (WNOWAIT), so that the workload's processes are counted whoever
- * their parent was when they died. */
+/* Who an orphan the agent reaped was: by the role it registered, else by
+ * its name, for one killed before it could register (a fork of ctinit is
+ * still called "ctinit", one of wlparent "wlparent"). */
+static enum km_role orphan_role(pid_t pid, const char *comm)
+{
+    enum km_role role = km_counters_role_of(counters, pid);
+    if (role != KM_NO_ROLE)
+        return role;
+    if (strcmp(comm, "ctinit") == 0)
+        return KM_HELPER;
+    if (strcmp(comm, "wlparent") == 0 && wlparent_pid < 0)
+        return KM_PARENT;
+    return KM_NO_ROLE;
+}
+
+/* As PID 1 the agent adopts every orphan (without a PID namespace, or once
+ * ctinit is gone). Each is named before it is reaped (WNOWAIT), so that the
+ * workload's processes are counted whoever their parent was when they died. */
 static void reap(void)
 {
     siginfo_t info;
@@ -130,10 +174,12 @@ static void reap(void)
              * writer is left, so a plain add is safe. */
             if (cell.pidns)
                 counters->killed += counters->started - counters->finished - counters->killed;
-        } else if (counters && strcmp(comm, "wlparent") == 0) {
-            km_counters_parent_ended(counters, status);
-        } else if (counters && strcmp(comm, "wlchild") == 0) {
-            km_counters_child_ended(counters, status);
+        } else if (counters) {
+            switch (orphan_role(info.si_pid, comm)) {
+            case KM_PARENT: km_counters_parent_ended(counters, status); break;
+            case KM_HELPER: break;
+            case KM_NO_ROLE: km_counters_child_ended(counters, status); break;
+            }
         }
     }
 }
@@ -142,14 +188,13 @@ static void check_workload(void)
 {
     char wlparent[32], ctinit[32];
     struct km_line line;
-    /* Without a PID namespace the workload outlives a killed ctinit. */
-    int container_gone = ctinit_dead && (cell.pidns || !counters->wlparent_running);
-    int done = counters->wlparent_done || container_gone;
+    int done = km_workload_over(counters, ctinit_dead, cell.pidns);
     if (!started_sent && (counters->wlparent_running || done)) {
         km_line_begin(&line, KM_MSG_STARTED);
         km_line_add_i64(&line, "ctinit", ctinit_pid);
         km_line_send(&line);
         started_sent = 1;
+        started_ms = km_now_ms();
     }
     if (!done || done_sent)
         return;
@@ -167,6 +212,24 @@ static void check_workload(void)
     km_add_counters(&line, counters);
     km_line_send(&line);
     done_sent = 1;
+}
+
+/* Fault injection for testing that a killed parent does not end the cell. */
+static void maybe_kill_parent(uint64_t now)
+{
+    char msg[64];
+    struct km_line line;
+    if (!cell.kill_wlparent_ms || wlparent_fault_sent || !started_sent || wlparent_pid < 0 || counters->wlparent_done ||
+        now - started_ms < cell.kill_wlparent_ms)
+        return;
+    wlparent_fault_sent = 1;
+    snprintf(msg, sizeof msg, "SIGKILL to wlparent %ld", (long)wlparent_pid);
+    if (kill(wlparent_pid, SIGKILL) != 0)
+        return (void)fail("fault", "kill wlparent");
+    km_line_begin(&line, KM_MSG_LOG);
+    km_line_add(&line, "what", "fault");
+    km_line_add(&line, "msg", msg);
+    km_line_send(&line);
 }
 
 /* Scores are wanted under pressure: when the container keeps hitting its
@@ -221,10 +284,14 @@ int main(void)
             km_warn("reading %s: %s", AGENT_TTY, strerror(errno));
         while (km_channel_next(&msg))
             dispatch(&msg);
+        now = km_now_ms();
+        if (counters) {
+            report_roles();
+            maybe_kill_parent(now);
+        }
         reap();
         if (counters && ctinit_pid > 0)
             check_workload();
-        now = km_now_ms();
         if (now >= next_heartbeat) {
             km_report_heartbeat(counters);
             maybe_report_scores(now);

@@ -36,9 +36,11 @@
 #define KM_MSG_READY "ready"       /* proto= kernel=<uname -r> cgroup=v1|v2|v1,v2|none */
 #define KM_MSG_CELL_OK "cell-ok"   /* parameters accepted, container being set up */
 #define KM_MSG_STARTED "started"   /* workload parent running: ctinit=<pid> */
+#define KM_MSG_ROLE "role"         /* a container process was created: pid=<pid> role=<KM_ROLE_*> */
 #define KM_MSG_HEARTBEAT "hb"      /* every second, see KM_HB_* keys */
 #define KM_MSG_SCORES "scores"     /* part=N (from 1), then repeated p=pid:comm:uid:oom_score */
-#define KM_MSG_DONE "workload-done"/* wlparent= ctinit=alive|exit:N|signal:N, counters */
+#define KM_MSG_DONE "workload-done"/* parent and every child ended, or the container died:
+                                      wlparent= ctinit=alive|exit:N|signal:N, counters */
 #define KM_MSG_SYSRQ_DONE "sysrq-done"
 #define KM_MSG_LOG "log"           /* what=<step> msg=... (informational) */
 #define KM_MSG_ERROR "error"       /* what=<step> errno=N msg=strerror: the cell cannot go on */
@@ -46,6 +48,13 @@
 /* Host -> guest. */
 #define KM_MSG_CELL "cell"         /* the cell's parameters, see KM_CELL_* keys */
 #define KM_MSG_SYSRQ "sysrq"       /* keys=wt: write them to /proc/sysrq-trigger */
+
+/* Roles, by pid as the kernel's console prints it (the root PID namespace's):
+ * the container's init, each helper it starts (respawns included) and the
+ * workload parent. Any other process of the container is a workload child. */
+#define KM_ROLE_INIT "init"
+#define KM_ROLE_HELPER "helper"
+#define KM_ROLE_PARENT "parent"
 
 /* Heartbeat keys. Counters are cumulative since the workload started. */
 #define KM_HB_UPTIME_MS "up"       /* guest monotonic ms */
@@ -76,6 +85,8 @@
 #define KM_CELL_SWAP_DEV "swap_dev"   /* block device to write the swap header to */
 #define KM_CELL_MODULE "mod"          /* repeated, in load order: file:params (file in /lib/kmatrix) */
 #define KM_CELL_SYSCTL "sysctl"       /* repeated: name:value, e.g. vm.panic_on_oom:1 */
+#define KM_CELL_KILL_WLPARENT_MS "kill_wlparent_ms" /* optional fault: SIGKILL the workload parent
+                                                       this long after `started`; absent = 0 = never */
 
 /* CRC-32 (IEEE), bitwise: lines are short and this keeps one implementation
  * for both sides without a table to generate. */

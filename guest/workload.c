@@ -36,6 +36,7 @@ void km_workload_parent(const struct km_cell *cell, struct km_counters *counters
     pid_t pid;
 
     prctl(PR_SET_NAME, "wlparent", 0, 0, 0);
+    km_counters_register(counters, KM_PARENT);
     if (cell->uid != 0) {
         gid_t gid = (gid_t)cell->uid;
         if (setgroups(0, NULL) != 0 || setgid(gid) != 0 || setuid((uid_t)cell->uid) != 0)

@@ -29,6 +29,7 @@ std::vector<std::pair<std::string, std::string>> cell_fields(const matrix::Cell&
       {KM_CELL_SWAP, std::to_string(cell.guest.swap)},
   };
   if (cell.guest.swap > 0) f.emplace_back(KM_CELL_SWAP_DEV, kSwapDevice);
+  if (const uint64_t ms = cell.fault.kill_workload_parent_after_ms) f.emplace_back(KM_CELL_KILL_WLPARENT_MS, std::to_string(ms));
   for (const image::Module& m : modules) {
     // brd sizes its one disk to the cell's swap, in KiB.
     const std::string params =

@@ -11,6 +11,8 @@ std::string result_class(const results::CellResult& c) {
   return c.outcome;
 }
 
+bool meets_expectation(const results::CellResult& c) { return !c.expect.empty() && result_class(c) == c.expect; }
+
 int severity(std::string_view cls) {
   static const std::map<std::string_view, int> ranks = {
       {"completed", 0}, {"oom-killed", 1}, {"oom-killed/wrong-victim", 2}, {"container-hang", 3},

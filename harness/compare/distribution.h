@@ -17,6 +17,10 @@ namespace kmx::compare {
 // children) vs "oom-killed/wrong-victim".
 std::string result_class(const results::CellResult& c);
 
+// A cell's `expect` is a result class: "oom-killed" is not met by a kill of
+// the container's init, a helper or the workload parent. False without one.
+bool meets_expectation(const results::CellResult& c);
+
 // How bad a class is for the container's owner: completed 0, oom-killed 1,
 // oom-killed/wrong-victim 2, container-hang 3, guest-hang 4, panic 5,
 // boot-failure 6. infra-error (and anything unknown) is -1: it says nothing

@@ -40,6 +40,8 @@ nlohmann::json parameters_json(const Cell& original) {
   // Parameters added after the first release appear only when set, so that
   // adding one does not rename every cell already recorded.
   if (w.fork_pacing_ms != 0) json["workload"]["fork_pacing_ms"] = w.fork_pacing_ms;
+  if (cell.fault.kill_workload_parent_after_ms != 0)
+    json["fault"]["kill_workload_parent_after_ms"] = cell.fault.kill_workload_parent_after_ms;
   return json;
 }
 

@@ -50,6 +50,8 @@ struct GuestSettings {
 // Fault injection, for testing the watchdogs themselves.
 struct FaultSettings {
   uint64_t freeze_vm_after_ms = 0;  // QMP "stop" this long after the workload started; 0 = never
+  // The agent SIGKILLs the workload parent this long after it started; 0 = never.
+  uint64_t kill_workload_parent_after_ms = 0;
 };
 
 struct Cell {

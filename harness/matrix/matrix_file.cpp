@@ -28,10 +28,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// What a cell may expect: the names of outcome::Outcome, kept here so that
-// the pure matrix stage does not depend on the verdict code.
-const std::vector<std::string_view> kOutcomes = {"completed",  "oom-killed",   "container-hang", "guest-hang",
-                                                 "panic",      "boot-failure", "infra-error"};
+// What a cell may expect: the result classes of compare::result_class (the
+// names of outcome::Outcome, with oom-killed split by its victims), kept here
+// so that the pure matrix stage does not depend on the verdict code.
+const std::vector<std::string_view> kOutcomes = {
+    "completed",  "oom-killed", "oom-killed/wrong-victim", "container-hang", "guest-hang", "panic",
+    "boot-failure", "infra-error"};
 
 constexpr std::string_view kSysctl = "sysctl";  // [guest.sysctl], whose keys are free
 constexpr std::string_view kExtends = "extends";

@@ -181,6 +181,7 @@ const std::vector<Parameter>& parameters() {
       size_field("swap", &GuestSettings::swap, 0, 4096),
       string_field("cmdline", &GuestSettings::cmdline),
       duration_field("freeze_vm_after", &FaultSettings::freeze_vm_after_ms, 0),
+      duration_field("kill_workload_parent_after", &FaultSettings::kill_workload_parent_after_ms, 0),
   };
   return table;
 }

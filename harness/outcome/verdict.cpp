@@ -20,25 +20,31 @@ std::optional<int64_t> counter(const agent::Message& msg, std::string_view key) 
   return value;
 }
 
-Victim victim_of(const console::OomKill& kill) {
+Victim victim_of(const console::OomKill& kill, const Roles& roles) {
+  const Role role = roles.of(kill.pid, kill.comm);
   return Victim{
       .pid = kill.pid,
       .comm = kill.comm,
       .score = kill.score,
       .uid = kill.uid,
-      .workload_child = kill.comm == kWorkloadChild,
+      .role = role,
+      .workload_child = role == Role::child,
       .constraint = kill.constraint,
       .chosen_pid = kill.chosen_pid,
       .chosen_comm = kill.chosen_comm,
   };
 }
 
-std::string victims_summary(const std::vector<console::OomKill>& kills) {
+// "5 OOM kills, 4 not workload children: helper 664, wlparent 666, helper 748 (named ctinit)"
+std::string victims_summary(const std::vector<Victim>& victims) {
   std::vector<std::string> others;
-  for (const console::OomKill& k : kills)
-    if (k.comm != kWorkloadChild) others.push_back(fmt::format("{} {}", k.comm, k.pid));
-  if (others.empty()) return fmt::format("{} OOM kills, all {}", kills.size(), kWorkloadChild);
-  return fmt::format("{} OOM kills, {} not {}: {}", kills.size(), others.size(), kWorkloadChild,
+  for (const Victim& v : victims) {
+    if (v.role == Role::child) continue;
+    const std::string_view name = v.role == Role::other ? v.comm : process_name(v.role);
+    others.push_back(fmt::format("{} {}{}", name, v.pid, v.comm == name ? "" : fmt::format(" (named {})", v.comm)));
+  }
+  if (others.empty()) return fmt::format("{} OOM kills, all workload children", victims.size());
+  return fmt::format("{} OOM kills, {} not workload children: {}", victims.size(), others.size(),
                      fmt::join(others, ", "));
 }
 
@@ -69,10 +75,10 @@ AgentFinal agent_final(const std::optional<agent::Message>& done) {
 }
 
 Verdict decide(const Trigger& trigger, const std::vector<console::OomKill>& kills, const AgentFinal& final,
-               const std::vector<std::string>& agent_errors) {
+               const Roles& roles, const std::vector<std::string>& agent_errors) {
   Verdict v;
-  std::transform(kills.begin(), kills.end(), std::back_inserter(v.victims), victim_of);
-  const auto any = [&](auto pred) { return std::any_of(kills.begin(), kills.end(), pred); };
+  for (const console::OomKill& kill : kills) v.victims.push_back(victim_of(kill, roles));
+  const auto any = [&](auto pred) { return std::any_of(v.victims.begin(), v.victims.end(), pred); };
   const bool agent_counted_kills = final.killed.value_or(0) > 0;
   std::string why = trigger.detail;
 
@@ -89,13 +95,14 @@ Verdict decide(const Trigger& trigger, const std::vector<console::OomKill>& kill
       break;
   }
 
-  if (any([](const console::OomKill& k) { return k.comm != kWorkloadChild; }))
-    v.flags.emplace_back(kWrongVictim);
+  if (any([](const Victim& x) { return x.role != Role::child; })) v.flags.emplace_back(kWrongVictim);
   // A signal-killed container init took the whole container with it, whoever
-  // sent the signal.
-  if (final.ctinit.starts_with("signal:") || any([](const console::OomKill& k) { return k.comm == kContainerInit; }))
+  // sent the signal. By pid: a fork of ctinit that had not renamed itself yet
+  // is a helper, not the init.
+  if (final.ctinit.starts_with("signal:") || any([](const Victim& x) { return x.role == Role::init; }))
     v.flags.emplace_back(kContainerDied);
-  if (any([](const console::OomKill& k) { return k.sacrificed; })) v.flags.emplace_back(kSacrificedChild);
+  if (std::any_of(kills.begin(), kills.end(), [](const console::OomKill& k) { return k.sacrificed; }))
+    v.flags.emplace_back(kSacrificedChild);
   if (trigger.kind == TriggerKind::workload_deadline && !kills.empty()) v.flags.emplace_back(kOomKillsBeforeHang);
   if (trigger.kind == TriggerKind::workload_done && kills.empty() && agent_counted_kills)
     v.flags.emplace_back(kKillsNotOnConsole);
@@ -103,7 +110,7 @@ Verdict decide(const Trigger& trigger, const std::vector<console::OomKill>& kill
 
   std::vector<std::string> parts;
   if (!why.empty()) parts.push_back(why);
-  if (!kills.empty()) parts.push_back(victims_summary(kills));
+  if (!kills.empty()) parts.push_back(victims_summary(v.victims));
   for (const std::string& e : agent_errors) parts.push_back("agent error: " + e);
   v.detail = fmt::format("{}", fmt::join(parts, "; "));
   return v;

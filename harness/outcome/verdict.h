@@ -11,6 +11,7 @@
 
 #include "agent/protocol.h"
 #include "console/oom_kill.h"
+#include "outcome/roles.h"
 #include "outcome/watchdog.h"
 
 namespace kmx::outcome {
@@ -19,13 +20,9 @@ enum class Outcome { completed, oom_killed, container_hang, guest_hang, panic, b
 // "completed", "oom-killed", "container-hang", "guest-hang", "panic", "boot-failure", "infra-error"
 std::string_view to_string(Outcome outcome);
 
-// The names the guest agent gives the container's processes.
-inline constexpr std::string_view kWorkloadChild = "wlchild";
-inline constexpr std::string_view kContainerInit = "ctinit";
-
 // Flags.
-inline constexpr std::string_view kWrongVictim = "wrong-victim";          // a victim other than wlchild
-inline constexpr std::string_view kContainerDied = "container-died";      // ctinit was killed
+inline constexpr std::string_view kWrongVictim = "wrong-victim";          // a victim that is not a workload child
+inline constexpr std::string_view kContainerDied = "container-died";      // the container's init (by pid) died
 inline constexpr std::string_view kSacrificedChild = "sacrificed-child";  // chosen != killed
 inline constexpr std::string_view kOomKillsBeforeHang = "oom-kills-before-hang";
 inline constexpr std::string_view kKillsNotOnConsole = "kills-not-on-console";
@@ -36,7 +33,8 @@ struct Victim {
   std::string comm;
   std::optional<int> score;
   int uid = -1;
-  bool workload_child = false;  // comm == wlchild
+  Role role = Role::other;
+  bool workload_child = false;  // role == child
   console::Constraint constraint = console::Constraint::unknown;
   int chosen_pid = 0;  // differs from pid when a child was sacrificed
   std::string chosen_comm;
@@ -47,6 +45,10 @@ struct AgentFinal {
   std::string wlparent;  // "exit:N" | "signal:N"
   std::string ctinit;
   std::optional<int64_t> started, finished, killed;
+
+  // Every child the parent forked has ended. An agent that predates this
+  // rule said `workload-done` at the parent's death, with children alive.
+  bool children_ended() const { return started && finished && killed && *started - *finished - *killed <= 0; }
 };
 // Reads a `workload-done` message; nullopt (never sent) gives an empty AgentFinal.
 AgentFinal agent_final(const std::optional<agent::Message>& done);
@@ -59,6 +61,6 @@ struct Verdict {
 };
 
 Verdict decide(const Trigger& trigger, const std::vector<console::OomKill>& kills, const AgentFinal& final,
-               const std::vector<std::string>& agent_errors = {});
+               const Roles& roles = {}, const std::vector<std::string>& agent_errors = {});
 
 }  // namespace kmx::outcome

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "compare/distribution.h"
+#include "outcome/roles.h"
 #include "util/error.h"
 #include "util/units.h"
 
@@ -81,9 +82,20 @@ std::string kernel_label(const results::CellResult& c) {
   return c.kernel_release.empty() ? c.kernel_spec : c.kernel_release;
 }
 
+std::string victim_name(const nlohmann::json& victim) {
+  const std::optional<outcome::Role> role = outcome::role_from_string(victim.value("role", ""));
+  if (!role || *role == outcome::Role::other) return victim.value("comm", "?");
+  return std::string(outcome::process_name(*role));
+}
+
+bool is_workload_child(const nlohmann::json& victim) {
+  if (victim.contains("role")) return victim.at("role") == outcome::to_string(outcome::Role::child);
+  return victim.value("workload_child", false);
+}
+
 std::string victims_text(const results::CellResult& c) {
   std::map<std::string, int> by_comm;
-  for (const nlohmann::json& v : c.victims) ++by_comm[v.value("comm", "?")];
+  for (const nlohmann::json& v : c.victims) ++by_comm[victim_name(v)];
   std::string out;
   for (const auto& [comm, n] : by_comm) out += fmt::format("{}{} {}", out.empty() ? "" : ", ", n, comm);
   return out;
@@ -102,7 +114,7 @@ int64_t headline_ms(const results::CellResult& c) { return c.workload_ms.value_o
 
 CellStatus cell_status(const results::CellResult& c) {
   if (c.outcome == "infra-error") return CellStatus::error;
-  if (!c.expect.empty()) return c.outcome == c.expect ? CellStatus::pass : CellStatus::fail;
+  if (!c.expect.empty()) return compare::meets_expectation(c) ? CellStatus::pass : CellStatus::fail;
   return compare::is_failure(compare::result_class(c)) ? CellStatus::fail : CellStatus::pass;
 }
 

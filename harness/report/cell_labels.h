@@ -18,12 +18,17 @@ std::string kernel_label(const results::CellResult& c);    // the release, else 
 // "oom-killed: 25 wlchild", "oom-killed: 3 wlchild, 1 ctinit [wrong-victim]", "container-hang".
 std::string result_text(const results::CellResult& c);
 std::string victims_text(const results::CellResult& c);  // "25 wlchild, 1 ctinit", "" for none
+// A victim (a record's `victims` entry) by its role, in the agent's process
+// names: "ctinit", "helper", "wlparent", "wlchild", else the name the console
+// printed (records without roles: that name too).
+std::string victim_name(const nlohmann::json& victim);
+bool is_workload_child(const nlohmann::json& victim);
 std::string seconds(int64_t ms);                          // "41.2s"
 // Workload time if the workload ran, else the cell's.
 int64_t headline_ms(const results::CellResult& c);
 
-// Pass or fail, as CI systems see a cell: with `expect`, the outcome must be
-// the expected one; without, a hang, panic, boot failure or wrong victim
+// Pass or fail, as CI systems see a cell: with `expect`, the result class must
+// be the expected one (compare::meets_expectation); without, a hang, panic, boot failure or wrong victim
 // fails. infra-error is an error of the harness, not a kernel verdict.
 enum class CellStatus { pass, fail, error };
 CellStatus cell_status(const results::CellResult& c);

@@ -4,6 +4,7 @@
 
 #include "compare/distribution.h"
 #include "report/cell_labels.h"
+#include "report/cell_story.h"
 #include "report/escape.h"
 #include "report/svg_chart.h"
 #include "report/tables.h"
@@ -98,6 +99,7 @@ std::string evidence_section(const results::CellResult& c, const Evidence& e) {
     out += fmt::format("<dt>{}</dt><dd>{}</dd>", term, markup_escape(value));
   };
   item("result", result_text(c));
+  item("what happened", cell_story(c));
   if (!c.expect.empty()) item("expected", c.expect);
   if (!c.detail.empty()) item("detail", c.detail);
   item("workload", fmt::format("{} {}, {} of the limit each", run_as(c), procs_by_size(c), share_of_limit(c)));

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "compare/distribution.h"
 #include "report/cell_labels.h"
 #include "report/escape.h"
 
@@ -11,7 +12,7 @@ namespace {
 
 std::string failure_message(const results::CellResult& c) {
   std::string message = result_text(c);
-  if (!c.expect.empty() && c.expect != c.outcome) message = fmt::format("expected {}, got {}", c.expect, message);
+  if (!c.expect.empty() && !compare::meets_expectation(c)) message = fmt::format("expected {}, got {}", c.expect, message);
   if (!c.detail.empty()) message += ": " + c.detail;
   return message;
 }

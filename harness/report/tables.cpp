@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "report/cell_labels.h"
+#include "report/cell_story.h"
 
 namespace kmx::report {
 
@@ -13,17 +14,19 @@ namespace {
 std::string expectation(const compare::CellGroup& g) {
   const std::string& expect = g.records.front()->expect;
   if (expect.empty()) return "";
-  const bool met = std::all_of(g.records.begin(), g.records.end(), [&](auto* c) { return c->outcome == expect; });
+  const bool met = std::all_of(g.records.begin(), g.records.end(), [](auto* c) { return compare::meets_expectation(*c); });
   return expect + (met ? " ✓" : " ✗");
 }
 
 }  // namespace
 
 Table seed_table(const std::vector<compare::CellGroup>& groups) {
-  Table t{{"cell", "run as", "processes × size", "share of limit", "kernel", "result", "expected"}, {}};
+  Table t{{"cell", "run as", "processes × size", "share of limit", "kernel", "what happened", "expected"}, {}};
   for (const compare::CellGroup& g : groups) {
     const results::CellResult& c = *g.records.front();
-    t.rows.push_back({c.name, run_as(c), procs_by_size(c), share_of_limit(c), kernel_label(c), bucket_text(g.records),
+    // Repeats are summed up by their outcomes; one run tells its story.
+    const std::string happened = g.records.size() == 1 ? cell_story(c) : bucket_text(g.records);
+    t.rows.push_back({c.name, run_as(c), procs_by_size(c), share_of_limit(c), kernel_label(c), happened,
                       expectation(g)});
   }
   return t;

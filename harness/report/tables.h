@@ -16,7 +16,7 @@ struct Table {
 };
 
 // The seed post's table, one row per cell: cell, run as, processes × size,
-// share of limit, kernel, result, expected (✓/✗).
+// share of limit, kernel, what happened (cell_story), expected (✓/✗).
 Table seed_table(const std::vector<compare::CellGroup>& groups);
 
 // Per cell: records, outcome distribution, hang rate with its Wilson interval, flaky.

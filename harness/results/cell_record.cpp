@@ -14,6 +14,7 @@ nlohmann::json victims_json(const std::vector<outcome::Victim>& victims) {
         {"comm", v.comm},
         {"score", v.score ? nlohmann::json(*v.score) : nlohmann::json(nullptr)},
         {"uid", v.uid},
+        {"role", outcome::to_string(v.role)},
         {"workload_child", v.workload_child},
         {"constraint", console::to_string(v.constraint)},
     };

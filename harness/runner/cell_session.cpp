@@ -12,6 +12,7 @@
 #include "agent/protocol.h"
 #include "console/console_parser.h"
 #include "matrix/cell.h"
+#include "outcome/roles.h"
 #include "outcome/stall.h"
 #include "outcome/verdict.h"
 #include "outcome/watchdog.h"
@@ -123,14 +124,15 @@ class CellSession {
     } else if (msg.type == KM_MSG_STARTED) {
       workload_started_ = now;
       watchdog_.on_workload_started(now);
+      add_role(msg);
+    } else if (msg.type == KM_MSG_ROLE) {
+      add_role(msg);
     } else if (msg.type == KM_MSG_HEARTBEAT) {
       agent::Heartbeat hb;
       try {
         hb = agent::parse_heartbeat(msg);
       } catch (const agent::ProtocolError& e) {
-        ++rejected_lines_;
-        agent_log_ << "# rejected: " << e.what() << "\n";
-        return;
+        return reject(e);
       }
       watchdog_.on_heartbeat(now);
       peak_usage_ = std::max(peak_usage_, hb.usage);
@@ -143,7 +145,12 @@ class CellSession {
         if (key == "p") oom_scores_.push_back(value);
     } else if (msg.type == KM_MSG_DONE) {
       final_ = msg;
-      watchdog_.on_workload_done(now);
+      // A killed parent is a victim, not the end: its children may hold the
+      // container at its limit for minutes, which is the seed's hang.
+      if (outcome::agent_final(msg).children_ended())
+        watchdog_.on_workload_done(now);
+      else
+        agent_log_ << "# workload-done with children alive: not the end of the workload, still watching\n";
     } else if (msg.type == KM_MSG_ERROR) {
       agent_errors_.push_back(fmt::format("{}: {} (errno {})", msg.get("what").value_or("?"),
                                           msg.get("msg").value_or(""), msg.get("errno").value_or("?")));
@@ -152,6 +159,20 @@ class CellSession {
     } else if (msg.type == KM_MSG_SYSRQ_DONE) {
       stop_after(milliseconds(2000));  // let the task dump reach the console
     }
+  }
+
+  void add_role(const agent::Message& msg) {
+    try {
+      roles_.add(msg);
+    } catch (const agent::ProtocolError& e) {
+      reject(e);
+    }
+  }
+
+  // A line that parsed but breaks the protocol: counted and kept in agent.log.
+  void reject(const agent::ProtocolError& e) {
+    ++rejected_lines_;
+    agent_log_ << "# rejected: " << e.what() << "\n";
   }
 
   void on_exit(const std::string& how) {
@@ -225,7 +246,7 @@ class CellSession {
   nlohmann::json record() {
     const auto end = Clock::now();
     const outcome::AgentFinal final = outcome::agent_final(final_);
-    const outcome::Verdict verdict = outcome::decide(*trigger_, console_.oom_kills(), final, agent_errors_);
+    const outcome::Verdict verdict = outcome::decide(*trigger_, console_.oom_kills(), final, roles_, agent_errors_);
     results::CellTimings t;
     t.cell_ms = since(start_, end).count();
     if (running_ && ready_) t.boot_ms = since(*running_, *ready_).count();
@@ -259,6 +280,7 @@ class CellSession {
 
   outcome::Watchdog watchdog_;
   outcome::StallTracker stall_;
+  outcome::Roles roles_;
   console::ConsoleParser console_;
   agent::LineSplitter splitter_;
 

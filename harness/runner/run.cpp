@@ -9,12 +9,14 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "compare/distribution.h"
 #include "history/auto_ingest.h"
 #include "image/kernel.h"
 #include "matrix/cell_filter.h"
 #include "matrix/cell_table.h"
 #include "matrix/matrix_file.h"
 #include "results/cells_log.h"
+#include "results/run_results.h"
 #include "results/run_info.h"
 #include "runner/accel_probe.h"
 #include "runner/cell_pool.h"
@@ -78,9 +80,8 @@ std::string summary_line(const std::string& label, const nlohmann::json& record)
   for (const auto& flag : record.at("flags")) flags += (flags.empty() ? "" : ",") + flag.get<std::string>();
   std::string line = fmt::format("{} -> {}{} in {:.1f}s", label, outcome, flags.empty() ? "" : " [" + flags + "]",
                                  record.at("timings").at("cell_ms").get<double>() / 1000.0);
-  const auto& expect = record.at("expect");
-  if (expect.is_string() && expect.get<std::string>() != outcome)
-    line += fmt::format(" (expected {})", expect.get<std::string>());
+  const results::CellResult result = results::cell_result(record);
+  if (!result.expect.empty() && !compare::meets_expectation(result)) line += fmt::format(" (expected {})", result.expect);
   return line;
 }
 

@@ -119,7 +119,7 @@ TEST_F(MatrixFile, SmokeMatrix) {
 
 TEST_F(MatrixFile, FaultsMatrix) {
   const Matrix m = load_matrix(kData / "vm" / "faults.toml");
-  ASSERT_EQ(m.cells.size(), 2u);
+  ASSERT_EQ(m.cells.size(), 3u);
 
   const Cell& frozen = m.cells[0];
   EXPECT_EQ(frozen.name, "frozen");
@@ -140,6 +140,13 @@ TEST_F(MatrixFile, FaultsMatrix) {
   EXPECT_EQ(panic.workload.size, 16u << 20);
   EXPECT_EQ(panic.fault.freeze_vm_after_ms, 0u);
   EXPECT_EQ(panic.guest.sysctl, (std::map<std::string, std::string>{{"vm.panic_on_oom", "1"}}));
+
+  const Cell& parent_killed = m.cells[2];
+  EXPECT_EQ(parent_killed.fault.kill_workload_parent_after_ms, 2'000u);
+  EXPECT_EQ(parent_killed.workload.hold_ms, 20'000u);
+  // A parameter added later is in the cell's identity only where it is set.
+  EXPECT_EQ(matrix::parameters_json(parent_killed)["fault"]["kill_workload_parent_after_ms"], 2000);
+  EXPECT_FALSE(matrix::parameters_json(panic)["fault"].contains("kill_workload_parent_after_ms"));
 }
 
 // The post's rows, scaled: the share of each process in the limit is the post's.

@@ -92,8 +92,9 @@ TEST(Pivot, RepeatsOfOneCellShowTheirDistribution) {
 
 TEST(Markdown, SeedTableAndPivot) {
   const std::string md = report::markdown_report(two_kernel_run(), {});
-  EXPECT_NE(md.find("| cell | run as | processes × size | share of limit | kernel | result | expected |"), std::string::npos);
-  EXPECT_NE(md.find("| fits | non-root | 8 × 4M | 4.17% | 6.1.0-56-amd64 | completed, 3.0s | completed ✓ |"),
+  EXPECT_NE(md.find("| cell | run as | processes × size | share of limit | kernel | what happened | expected |"), std::string::npos);
+  EXPECT_NE(md.find("| fits | non-root | 8 × 4M | 4.17% | 6.1.0-56-amd64 | no OOM kill → all children ended at 3.0s: completed | "
+                    "completed ✓ |"),
             std::string::npos)
       << md;
   EXPECT_NE(md.find("| workload \\ kernel | 6.1.0-56-amd64 | 2.6.32 |"), std::string::npos) << md;

@@ -110,9 +110,46 @@ TEST(Verdict, ContainerHangEvenWithKills) {
 }
 
 TEST(Verdict, AgentErrorsAreFlaggedAndShown) {
-  const Verdict v = decide(trig(TriggerKind::infra_error, "agent: swapon"), {}, {}, {"swapon: EINVAL (errno 22)"});
+  const Verdict v = decide(trig(TriggerKind::infra_error, "agent: swapon"), {}, {}, {}, {"swapon: EINVAL (errno 22)"});
   EXPECT_TRUE(has(v, kAgentError));
   EXPECT_NE(v.detail.find("swapon: EINVAL"), std::string::npos);
+}
+
+TEST(Verdict, VictimsByRoleNotByName) {
+  // The el6 seed cell: 748 is called ctinit but is a fork of the init (663)
+  // that had not renamed itself yet; 1855 is a fork of wlparent.
+  Roles roles;
+  roles.add(663, Role::init);
+  roles.add(664, Role::helper);
+  roles.add(666, Role::parent);
+  const std::vector<OomKill> kills = {kill(664, "helper", 663, "ctinit"), kill(666, "wlparent", 663, "ctinit"),
+                                      kill(748, "ctinit", 663, "ctinit"), kill(1855, "wlparent", 663, "ctinit"),
+                                      kill(667, "wlchild", 663, "ctinit")};
+  const Verdict v = decide(trig(TriggerKind::workload_deadline), kills, {}, roles);
+  ASSERT_EQ(v.victims.size(), 5u);
+  EXPECT_EQ(v.victims[0].role, Role::helper);
+  EXPECT_EQ(v.victims[1].role, Role::parent);
+  EXPECT_EQ(v.victims[2].role, Role::helper);
+  EXPECT_EQ(v.victims[3].role, Role::child);
+  EXPECT_EQ(v.victims[4].role, Role::child);
+  EXPECT_TRUE(v.victims[3].workload_child);
+  EXPECT_TRUE(has(v, kWrongVictim));
+  EXPECT_FALSE(has(v, kContainerDied)) << "the init's pid never died";
+  EXPECT_NE(v.detail.find("helper 748 (named ctinit)"), std::string::npos) << v.detail;
+
+  roles.add(663, Role::init);
+  const Verdict init_killed = decide(trig(TriggerKind::workload_done), {kill(663, "ctinit")}, done(0), roles);
+  EXPECT_TRUE(has(init_killed, kContainerDied));
+}
+
+TEST(Verdict, ChildrenEndedOnlyWhenNoneIsLeft) {
+  EXPECT_TRUE(done(0).children_ended());
+  EXPECT_TRUE(done(17).children_ended());
+  // The parent killed with 1186 of its 1188 children alive (el6 seed cell).
+  const AgentFinal parent_killed{.wlparent = "signal:9", .ctinit = "alive", .started = 1188, .finished = 0,
+                                 .killed = 2};
+  EXPECT_FALSE(parent_killed.children_ended());
+  EXPECT_FALSE(AgentFinal{}.children_ended()) << "no counters: nothing is known to have ended";
 }
 
 TEST(Verdict, AgentFinalFromMessage) {

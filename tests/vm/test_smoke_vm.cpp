@@ -52,6 +52,7 @@ TEST(SmokeMatrix, ExceedingWorkloadHasItsChildrenOomKilled) {
   ASSERT_FALSE(c.at("victims").empty());
   for (const json& v : c.at("victims")) {
     EXPECT_EQ(v.at("comm"), "wlchild");
+    EXPECT_EQ(v.at("role"), "child");
     EXPECT_TRUE(v.at("workload_child").get<bool>());
     EXPECT_GT(v.at("pid").get<int>(), 0);
   }
@@ -78,6 +79,21 @@ TEST(FaultMatrix, FrozenVmIsAGuestHang) {
   const MatrixRun& run = faults_run();
   EXPECT_EQ(run.exit_code, 0);
   EXPECT_EQ(cell(run, "frozen").at("outcome"), "guest-hang");
+}
+
+TEST(FaultMatrix, AKilledParentIsNotTheEndOfTheWorkload) {
+  const MatrixRun& run = faults_run();
+  const json& c = cell(run, "parent-killed");
+  EXPECT_EQ(c.at("outcome"), "completed") << c.at("detail");
+  EXPECT_EQ(c.at("agent").at("wlparent"), "signal:9");
+  EXPECT_EQ(c.at("agent").at("finished"), 8) << "every child held its memory to the end";
+  EXPECT_EQ(c.at("agent").at("live"), 0);
+  // The parent died 2 s in; its children held for 20 s after they started.
+  EXPECT_GE(c.at("timings").at("workload_ms").get<int64_t>(), 20000);
+  const std::string agent_log = read_file(run.dir / c.at("evidence").get<std::string>() / "agent.log");
+  EXPECT_NE(agent_log.find("what=fault"), std::string::npos);
+  for (const char* role : {"role=init", "role=helper", "role=parent"})
+    EXPECT_NE(agent_log.find(role), std::string::npos) << role;
 }
 
 TEST(FaultMatrix, PanicOnOomIsAPanic) {

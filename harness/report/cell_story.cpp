@@ -1,0 +1,60 @@
+#include "report/cell_story.h"
+
+#include <fmt/format.h>
+
+#include <vector>
+
+#include "compare/distribution.h"
+#include "report/cell_labels.h"
+
+namespace kmx::report {
+
+namespace {
+
+// Shorter stalls are the OOM path's normal work, not a livelock worth naming.
+constexpr int64_t kLivelockWorthNaming_ms = 1000;
+
+std::string children(int64_t n) { return n == 1 ? "1 child" : fmt::format("{} children", n); }
+
+std::string kills_part(const results::CellResult& c) {
+  std::vector<std::string> wrong;
+  int n_children = 0;
+  for (const nlohmann::json& v : c.victims) {
+    if (is_workload_child(v))
+      ++n_children;
+    else
+      wrong.push_back(victim_name(v));
+  }
+  if (!wrong.empty())
+    return fmt::format("wrong victims: {}{}", fmt::join(wrong, ", "),
+                       n_children ? ", then " + children(n_children) : "");
+  if (n_children) return children(n_children) + " OOM-killed";
+  return "no OOM kill";
+}
+
+std::string end_part(const results::CellResult& c) {
+  const std::string at = seconds(headline_ms(c));
+  const std::string cls = compare::result_class(c);
+  if (c.outcome == "container-hang") {
+    const int64_t live = c.agent.value("live", int64_t{-1});
+    return live >= 0 ? fmt::format("{} still stuck at {}: {}", children(live), at, cls)
+                     : fmt::format("still stuck at {}: {}", at, cls);
+  }
+  if (c.outcome == "completed" || c.outcome == "oom-killed") return fmt::format("all children ended at {}: {}", at, cls);
+  return fmt::format("{} at {}", cls, at);
+}
+
+}  // namespace
+
+std::string cell_story(const results::CellResult& c) {
+  // Before the workload ran there is nothing to tell but why.
+  if (c.outcome == "boot-failure" || c.outcome == "infra-error")
+    return c.detail.empty() ? c.outcome : fmt::format("{}: {}", c.outcome, c.detail);
+  std::vector<std::string> steps{kills_part(c)};
+  const int64_t stall = c.record.value("timings", nlohmann::json::object()).value("longest_stall_ms", int64_t{0});
+  if (stall >= kLivelockWorthNaming_ms) steps.push_back(seconds(stall) + " livelock");
+  steps.push_back(end_part(c));
+  return fmt::format("{}", fmt::join(steps, " → "));
+}
+
+}  // namespace kmx::report
