@@ -66,7 +66,9 @@ enum km_role km_counters_role_of(const struct km_counters *c, pid_t pid)
 
 int km_workload_over(const struct km_counters *c, int ctinit_dead, int pidns)
 {
-    if (ctinit_dead && pidns)
+    /* Without a namespace the workload outlives its init, unless the init
+     * died before the parent ran: then nothing will ever start. */
+    if (ctinit_dead && (pidns || !c->wlparent_running))
         return 1;
     return c->wlparent_done && c->started - c->finished - c->killed <= 0;
 }

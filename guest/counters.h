@@ -43,7 +43,8 @@ void km_counters_register(struct km_counters *c, enum km_role role);
 enum km_role km_counters_role_of(const struct km_counters *c, pid_t pid);
 
 /* The workload is over when the parent and every child it forked have ended,
- * or when the container died with its PID namespace (its init's pid ended).
+ * or when the container died with its PID namespace (its init's pid ended),
+ * or its init died before the parent ran.
  * A killed parent alone is not the end: its children may hold the memory on. */
 int km_workload_over(const struct km_counters *c, int ctinit_dead, int pidns);
 

@@ -61,6 +61,7 @@ bool has(const Verdict& v, std::string_view flag) {
 // The agent's rule, fed the counters it reported when the parent died.
 bool agent_says_over(const AgentFinal& f, bool ctinit_dead) {
   km_counters c{};
+  c.wlparent_running = 1;
   c.started = *f.started;
   c.finished = *f.finished;
   c.killed = *f.killed;
