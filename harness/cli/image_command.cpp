@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "image/catalog.h"
+#include "image/catalog_link.h"
 #include "image/image_fetch.h"
 #include "image/image_import.h"
 #include "image/image_store.h"
@@ -39,9 +40,9 @@ std::string short_sha(const std::string& sha) { return sha.substr(0, 12); }
 
 std::string megabytes(std::uint64_t bytes) { return fmt::format("{:.0f}M", static_cast<double>(bytes) / (1 << 20)); }
 
-void print_record(const image::ImageRecord& r) {
-  fmt::print("{} {} ({}, {}, {}) sha256 {}\n", r.name.empty() ? "imported" : r.name, r.release, r.distro,
-             r.oom_family, megabytes(r.size), r.sha256);
+// `name`: what the image is now known as, which for a fetch can be an earlier import (catalog_link.h).
+void print_record(std::string_view name, const image::ImageRecord& r) {
+  fmt::print("{} {} ({}, {}, {}) sha256 {}\n", name, r.release, r.distro, r.oom_family, megabytes(r.size), r.sha256);
 }
 
 int list(const ImageOptions& o) {
@@ -75,13 +76,18 @@ int list(const ImageOptions& o) {
 int fetch(const ImageOptions& o) {
   const image::Catalog catalog = o.load();
   image::ImageStore store(o.cache());
-  for (const std::string& name : o.names) print_record(image::fetch_image(catalog.at(name), store));
+  for (const std::string& name : o.names) print_record(name, image::fetch_image(catalog.at(name), store));
   return kExitOk;
 }
 
 int import(const ImageOptions& o) {
+  const image::Catalog catalog = o.load();
   image::ImageStore store(o.cache());
-  print_record(image::import_image(o.import, store));
+  const image::ImageRecord r = image::import_image(o.import, store);
+  print_record("imported", r);
+  std::fflush(stdout);  // the record before a warning, also when both go to one pipe
+  if (const auto link = image::link_import(o.import.path, r, catalog, store))
+    fmt::print(link->linked ? stdout : stderr, "{}{}\n", link->linked ? "" : "kmatrix: warning: ", link->message);
   return kExitOk;
 }
 
@@ -127,7 +133,8 @@ Command add_image_command(CLI::App& app) {
 Examples:
   kmatrix image list                       catalog names, what is cached, sizes and SHA-256s
   kmatrix image fetch debian:trixie        download Debian 13's kernel from this host's apt mirror
-  kmatrix image import kernel-3.10.0-1160.el7.x86_64.rpm
+  kmatrix image import kernel-2.6.32-431.el6.x86_64.rpm
+                                           the vault's RPM brought by hand: centos:6.5 now uses it
   kmatrix image check centos:6.5           can this kernel run kmatrix cells? (exit 2 if not)
 
 A matrix names a kernel by catalog name, by cache SHA-256 (12+ digits), or by bzImage path.)");

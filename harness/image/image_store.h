@@ -3,8 +3,9 @@
 //   <sha256>/             one image, named by the SHA-256 of what it was made
 //                         from (package or bzImage): boot/, lib/modules/, image.json
 //   <sha256>.lock         two processes filling the same entry take turns
-//   refs/<name>           which entry a catalog name was last fetched as (":" written "-")
-//   pins/<name>           trust-on-first-use SHA-256 of a URL image without one in the catalog
+//   refs/<name>           which entry a catalog name was last fetched (or imported) as (":" written "-")
+//   pins/<name>           trust-on-first-use SHA-256 of a URL image without one in the catalog,
+//                         from its first fetch or a matching import (catalog_link.h)
 //   locks/<name>.lock     one fetch of a name at a time (apt lists, downloads, refs)
 //   downloads/            packages on their way in; never a complete-looking file until verified
 //   apt/<name>/           the private apt configuration of a Debian image

@@ -56,7 +56,10 @@ Kernel resolve_cached(const std::string& spec, const fs::path& cache_dir) {
   ImageStore store(cache_dir);
   if (is_catalog_name(spec)) {
     const Catalog catalog = load_catalog(default_catalog_path());
-    return from_record(spec, cached_or_fetch(catalog.at(spec), store), store);
+    const CatalogEntry& entry = catalog.at(spec);
+    Kernel k = from_record(spec, cached_or_fetch(entry, store), store);
+    k.distro = entry.distro;  // an import the name refers to (catalog_link.h) only guessed it from the release
+    return k;
   }
   if (auto r = store.find_prefix(spec)) return from_record(spec, *r, store);
   throw UsageError(fmt::format("kernel {}: no cached image has this SHA-256 (see `kmatrix image list`)", spec));

@@ -1,6 +1,7 @@
 // A real HTTP server on 127.0.0.1 for the download tests, in a child process
 // so the tests may fork fetchers of their own. Serves files from a directory,
-// logs each request line, and can answer slowly or break off a body.
+// logs each request line, and can answer slowly or break off a body. Also a
+// port where nothing listens, for hosts that cannot download.
 #pragma once
 
 #include <arpa/inet.h>
@@ -105,5 +106,18 @@ class LocalHttpServer {
   int port_ = 0;
   pid_t pid_ = -1;
 };
+
+// A 127.0.0.1 port nobody listens on: a download from it fails at once, as on a host without a route.
+inline int refused_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);  // nobody listens there now
+  return ntohs(addr.sin_port);
+}
 
 }  // namespace kmx::testing

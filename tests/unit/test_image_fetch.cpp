@@ -16,6 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using kmx::testing::LocalHttpServer;
+using kmx::testing::refused_port;
 using testing::dir_entries;
 using testing::ScratchDir;
 using testing::write_file;
@@ -23,18 +24,6 @@ using testing::write_file;
 constexpr const char* kRelease = "2.6.32-431.el6.x86_64";
 
 int count_lines(const std::string& s) { return static_cast<int>(std::ranges::count(s, '\n')); }
-
-int refused_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);  // nobody listens there now
-  return ntohs(addr.sin_port);
-}
 
 TEST(HttpDownload, CompleteAndVerified) {
   ScratchDir dir("http-ok");
