@@ -79,13 +79,12 @@ KernelReport check_kernel_image(const Kernel& kernel, const CellNeeds& needs) {
   const auto config = load_kernel_config(kernel.config, kernel.bzimage);
   const auto version = parse_kernel_version(kernel.release);
   if (!version) throw UsageError(fmt::format("kernel {}: release '{}' has no version number", kernel.spec, kernel.release));
-  const std::set<std::string> modules =
-      kernel.modules_dir.empty() ? std::set<std::string>{} : module_names(kernel.modules_dir);
+  const ModuleNames modules = kernel.modules_dir.empty() ? ModuleNames{} : module_names(kernel.modules_dir);
   return {config ? config->origin : "",
           check_kernel(config ? std::optional(config->config) : std::nullopt, *version, modules, needs)};
 }
 
-void require_runnable(const Kernel& kernel, const CellNeeds& needs) {
+KernelReport require_runnable(const Kernel& kernel, const CellNeeds& needs) {
   const KernelReport report = check_kernel_image(kernel, needs);
   if (!report.check.can_run())
     throw UsageError(fmt::format("kernel {} ({}) cannot run these cells: {}", kernel.spec, kernel.release,
@@ -95,6 +94,7 @@ void require_runnable(const Kernel& kernel, const CellNeeds& needs) {
                "kmatrix: warning: kernel {} ({}): no config (no /boot/config-*, no IKCONFIG), so memory cgroup, "
                "console and driver support are not checked before boot\n",
                kernel.spec, kernel.release);
+  return report;
 }
 
 fs::path default_cache_dir() {

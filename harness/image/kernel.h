@@ -37,7 +37,8 @@ KernelReport check_kernel_image(const Kernel& kernel, const CellNeeds& needs);
 
 // UsageError "kernel SPEC (RELEASE) cannot run these cells: ..." unless the
 // check passes; a kernel whose config is unknown passes with a warning.
-void require_runnable(const Kernel& kernel, const CellNeeds& needs);
+// Returns the check, for what it found built in.
+KernelReport require_runnable(const Kernel& kernel, const CellNeeds& needs);
 
 // $XDG_CACHE_HOME/kmatrix, or ~/.cache/kmatrix.
 std::filesystem::path default_cache_dir();

@@ -103,17 +103,33 @@ CheckItem check_requirement(const Requirement& r, const std::optional<KernelConf
   return {std::string(r.what), if_absent, fmt::format("needs {}", fmt::join(tried, " or "))};
 }
 
+std::string_view option_of(std::string_view module) {
+  const auto driver = std::ranges::find(kDrivers, module, &Driver::module);
+  return driver == kDrivers.end() ? "" : driver->option;
+}
+
+std::string value_of(const std::optional<KernelConfig>& config, std::string_view option) {
+  if (!config || option.empty()) return "";
+  const auto it = config->find(option);
+  return it == config->end() ? "" : it->second;
+}
+
+// How the kernel says `module` is built in ("CONFIG_BLK_DEV_RAM=y", "modules.builtin"), or nullopt.
+std::optional<std::string> built_in_by(const std::string& module, const std::optional<KernelConfig>& config,
+                                       const ModuleNames& modules) {
+  const std::string_view option = option_of(module);
+  if (value_of(config, option) == "y") return fmt::format("{}=y", option);
+  if (modules.builtin.contains(canonical_module_name(module))) return "modules.builtin";
+  return std::nullopt;
+}
+
 CheckItem check_driver(const std::string& module, const std::optional<KernelConfig>& config,
-                       const std::set<std::string>& modules) {
+                       const ModuleNames& modules) {
   const std::string what = "driver " + module;
-  const std::string name = canonical_module_name(module);
-  const auto driver = std::ranges::find(kDrivers, std::string_view(module), &Driver::module);
-  std::string value;
-  if (config && driver != kDrivers.end())
-    if (const auto it = config->find(driver->option); it != config->end()) value = it->second;
-  const std::string option = driver == kDrivers.end() ? "" : std::string(driver->option);
-  if (value == "y") return {what, CheckStatus::ok, fmt::format("built in ({}=y)", option)};
-  if (modules.contains(name)) return {what, CheckStatus::ok, "module in image"};
+  const std::string_view option = option_of(module);
+  const std::string value = value_of(config, option);
+  if (const auto by = built_in_by(module, config, modules)) return {what, CheckStatus::ok, fmt::format("built in ({})", *by)};
+  if (modules.files.contains(canonical_module_name(module))) return {what, CheckStatus::ok, "module in image"};
   if (value == "m") return {what, CheckStatus::missing, fmt::format("{}=m but the image has no {} module", option, module)};
   if (config && !option.empty()) return {what, CheckStatus::missing, fmt::format("{} is not set", option)};
   return {what, config ? CheckStatus::missing : CheckStatus::unknown, "no module file, and no config to say if it is built in"};
@@ -126,12 +142,15 @@ CellNeeds CellNeeds::defaults() {
 }
 
 KernelCheck check_kernel(const std::optional<KernelConfig>& config, const KernelVersion& version,
-                         const std::set<std::string>& modules, const CellNeeds& needs) {
+                         const ModuleNames& modules, const CellNeeds& needs) {
   KernelCheck check;
   check.config_known = config.has_value();
   for (const Requirement& r : requirements())
     check.items.push_back(check_requirement(r, config, version, needed(r.need, needs)));
-  for (const std::string& m : needs.modules) check.items.push_back(check_driver(m, config, modules));
+  for (const std::string& m : needs.modules) {
+    check.items.push_back(check_driver(m, config, modules));
+    if (built_in_by(m, config, modules)) check.built_in.insert(m);
+  }
   return check;
 }
 

@@ -11,6 +11,7 @@
 
 #include "image/kernel_config.h"
 #include "image/kernel_version.h"
+#include "image/modules.h"
 
 namespace kmx::image {
 
@@ -37,6 +38,9 @@ struct CheckItem {
 struct KernelCheck {
   std::vector<CheckItem> items;
   bool config_known = false;
+  // The drivers the cells load (CellNeeds::modules) that are built into the
+  // kernel: nothing to load, and their parameters go on the kernel command line.
+  std::set<std::string> built_in;
 
   bool can_run() const;  // nothing needed is missing (unknowns do not count)
   // "memory cgroup: none of CONFIG_MEMCG=y, CONFIG_CGROUP_MEM_RES_CTLR=y; ..." for the missing items.
@@ -44,10 +48,10 @@ struct KernelCheck {
 };
 
 // `config` nullopt: the kernel's config is not known, so only the drivers
-// that exist as module files can be told apart. `modules` are the canonical
-// names of the module files the image has.
+// that exist as module files or are listed in modules.builtin can be told
+// apart. `modules` is what the image's modules dir has.
 KernelCheck check_kernel(const std::optional<KernelConfig>& config, const KernelVersion& version,
-                         const std::set<std::string>& modules, const CellNeeds& needs);
+                         const ModuleNames& modules, const CellNeeds& needs);
 
 std::string_view to_string(CheckStatus status);  // "ok", "MISSING", "unknown", "-"
 

@@ -112,9 +112,10 @@ std::vector<Module> module_closure(const fs::path& modules_dir, const std::vecto
   return closure.take();
 }
 
-std::set<std::string> module_names(const fs::path& modules_dir) {
-  std::set<std::string> names;
-  for (const auto& [name, file] : index_modules(modules_dir).files) names.insert(name);
+ModuleNames module_names(const fs::path& modules_dir) {
+  ModuleIndex index = index_modules(modules_dir);
+  ModuleNames names{.files = {}, .builtin = std::move(index.builtin)};
+  for (const auto& [name, file] : index.files) names.files.insert(name);
   return names;
 }
 

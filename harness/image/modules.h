@@ -19,8 +19,11 @@ struct Module {
 // module's .modinfo. UsageError naming the module and kernel if one is missing.
 std::vector<Module> module_closure(const std::filesystem::path& modules_dir, const std::vector<std::string>& names);
 
-// The canonical names (see canonical_module_name) of the module files under
-// `modules_dir`: what a cell could load there.
-std::set<std::string> module_names(const std::filesystem::path& modules_dir);
+// What a kernel's modules dir says, by canonical name (see canonical_module_name).
+struct ModuleNames {
+  std::set<std::string> files;    // module files under it: what a cell could load there
+  std::set<std::string> builtin;  // listed in modules.builtin: built into the kernel, nothing to load
+};
+ModuleNames module_names(const std::filesystem::path& modules_dir);
 
 }  // namespace kmx::image

@@ -1,5 +1,7 @@
 #include "runner/prepared_kernel.h"
 
+#include <algorithm>
+#include <iterator>
 #include <set>
 
 #include <fmt/format.h>
@@ -43,8 +45,10 @@ std::map<std::string, PreparedKernel> prepare_kernels(const std::vector<matrix::
     PreparedKernel p;
     p.kernel = image::resolve_kernel(spec, modules_dir[spec], cache_dir);
     needs[spec].modules = {names.begin(), names.end()};
-    image::require_runnable(p.kernel, needs[spec]);
-    p.modules = image::module_closure(p.kernel.modules_dir, {names.begin(), names.end()});
+    p.built_in = image::require_runnable(p.kernel, needs[spec]).check.built_in;
+    std::vector<std::string> to_load;
+    std::ranges::set_difference(names, p.built_in, std::back_inserter(to_load));
+    p.modules = image::module_closure(p.kernel.modules_dir, to_load);
     p.initramfs = image::build_initramfs({KMATRIX_AGENT_PATH, p.modules}, cache_dir);
     fmt::print(stderr, "kmatrix: kernel {} is {} ({} module(s) in the initramfs)\n", spec, p.kernel.release,
                p.modules.size());

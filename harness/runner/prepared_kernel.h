@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@ namespace kmx::runner {
 struct PreparedKernel {
   image::Kernel kernel;
   std::vector<image::Module> modules;  // load order; all in the initramfs
+  std::set<std::string> built_in;      // drivers the cells need that are built in: sized on the command line
   std::filesystem::path initramfs;
 };
 

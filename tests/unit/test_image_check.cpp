@@ -11,6 +11,7 @@ namespace kmx::image {
 namespace {
 
 using testing::compress;
+using testing::ikconfig_blob;
 using testing::ScratchDir;
 using testing::write_file;
 
@@ -27,7 +28,7 @@ std::map<std::string, CheckItem> by_what(const KernelCheck& c) {
 
 KernelCheck check(const std::string& config, KernelVersion v, std::set<std::string> modules = {},
                   CellNeeds needs = CellNeeds::defaults()) {
-  return check_kernel(parse_kernel_config(config), v, modules, needs);
+  return check_kernel(parse_kernel_config(config), v, {.files = modules}, needs);
 }
 
 TEST(KernelConfig, ParsesSetOptionsOnly) {
@@ -108,18 +109,28 @@ TEST(KernelCheck, HowEachDriverIsPresent) {
   EXPECT_EQ(by_what(check(base, {6, 1, 0}, {"brd"})).at("driver brd").status, CheckStatus::ok);
 }
 
+TEST(KernelCheck, BuiltInDriversAreSetApart) {
+  const std::string base = kBase + "CONFIG_MEMCG=y\n";
+  const KernelCheck y = check(base + "CONFIG_BLK_DEV_RAM=y\n", {6, 1, 0});
+  EXPECT_EQ(y.built_in, std::set<std::string>{"brd"});
+  EXPECT_TRUE(check(base + "CONFIG_BLK_DEV_RAM=m\n", {6, 1, 0}, {"brd"}).built_in.empty());
+  // modules.builtin says so too, also without a config (2.6.32 kernels have one).
+  const KernelCheck listed = check_kernel(std::nullopt, {2, 6, 32}, {.files = {}, .builtin = {"brd"}}, CellNeeds::defaults());
+  EXPECT_EQ(listed.built_in, std::set<std::string>{"brd"});
+  EXPECT_EQ(by_what(listed).at("driver brd").status, CheckStatus::ok);
+  EXPECT_EQ(by_what(listed).at("driver brd").detail, "built in (modules.builtin)");
+  // Only the drivers the cells load are looked at.
+  CellNeeds no_swap = CellNeeds::defaults();
+  no_swap.modules.clear();
+  EXPECT_TRUE(check(base + "CONFIG_BLK_DEV_RAM=y\n", {6, 1, 0}, {}, no_swap).built_in.empty());
+}
+
 TEST(KernelCheck, WithoutConfigOnlyModulesAreKnown) {
   const KernelCheck c = check_kernel(std::nullopt, {6, 1, 0}, {}, CellNeeds::defaults());
   EXPECT_FALSE(c.config_known);
   EXPECT_TRUE(c.can_run());
   EXPECT_EQ(by_what(c).at("memory cgroup").status, CheckStatus::unknown);
   EXPECT_EQ(by_what(c).at("driver brd").status, CheckStatus::unknown);
-}
-
-// The config as CONFIG_IKCONFIG embeds it: gzip between IKCFG_ST and IKCFG_ED.
-std::string ikconfig_blob(const std::string& config) {
-  return std::string("\x7f" "ELF...kernel text...IKCFG_ST") + compress(config, archive_write_add_filter_gzip) +
-         "IKCFG_ED...more kernel";
 }
 
 TEST(Ikconfig, FoundInTheCompressedPayload) {

@@ -129,6 +129,12 @@ inline std::string compress(const std::string& bytes, int (*add_filter)(archive*
   return out;
 }
 
+// The config as CONFIG_IKCONFIG embeds it: gzip between IKCFG_ST and IKCFG_ED.
+inline std::string ikconfig_blob(const std::string& config) {
+  return std::string("\x7f" "ELF...kernel text...IKCFG_ST") + compress(config, archive_write_add_filter_gzip) +
+         "IKCFG_ED...more kernel";
+}
+
 // Builds a kernel RPM with rpmbuild, laid out as CentOS's are:
 // /boot/vmlinuz-<release>, /boot/config-<release>, /lib/modules/<release>/...
 // `files` maps paths under that root to their bytes. Returns the .rpm, or an

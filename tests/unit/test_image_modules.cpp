@@ -50,6 +50,13 @@ TEST(ModuleClosure, BuiltInModulesNeedNothing) {
   EXPECT_TRUE(module_closure(t.dir, {"zswap", "ext4"}).empty());
 }
 
+TEST(ModuleNames, FilesAndBuiltInApart) {
+  ModulesTree t;
+  const ModuleNames n = module_names(t.dir);
+  EXPECT_EQ(n.files, (std::set<std::string>{"bar", "baz_x", "brd", "foo"}));
+  EXPECT_EQ(n.builtin, (std::set<std::string>{"ext4", "zswap"}));
+}
+
 TEST(ModuleClosure, AMissingModuleNamesItselfAndTheKernel) {
   ModulesTree t;
   try {
