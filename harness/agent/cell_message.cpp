@@ -31,9 +31,8 @@ std::vector<std::pair<std::string, std::string>> cell_fields(const matrix::Cell&
   if (cell.guest.swap > 0) f.emplace_back(KM_CELL_SWAP_DEV, kSwapDevice);
   if (const uint64_t ms = cell.fault.kill_workload_parent_after_ms) f.emplace_back(KM_CELL_KILL_WLPARENT_MS, std::to_string(ms));
   for (const image::Module& m : modules) {
-    // brd sizes its one disk to the cell's swap, in KiB.
-    const std::string params =
-        m.name == kSwapModule ? fmt::format("rd_nr=1 rd_size={}", cell.guest.swap >> 10) : "";
+    // brd sizes its one disk to the cell's swap.
+    const std::string params = m.name == kSwapModule ? fmt::format("rd_nr=1 rd_size={}", swap_disk_kib(cell)) : "";
     f.emplace_back(KM_CELL_MODULE, fmt::format("{}.ko:{}", m.name, params));
   }
   for (const auto& [name, value] : cell.guest.sysctl) f.emplace_back(KM_CELL_SYSCTL, name + ":" + value);

@@ -3,6 +3,7 @@
 // many cells).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,10 @@ namespace kmx::agent {
 // unlike zram, does not compress the workload's zero-filled pages away.
 inline constexpr const char* kSwapModule = "brd";
 inline constexpr const char* kSwapDevice = "/dev/ram0";
+
+// The size of brd's disk for the cell's swap, in KiB (brd's rd_size unit):
+// a module parameter, or on the command line when brd is built in.
+inline std::uint64_t swap_disk_kib(const matrix::Cell& cell) { return cell.guest.swap >> 10; }
 
 // Modules the cell needs loaded (before closure), e.g. {"brd"} when it has swap.
 std::vector<std::string> modules_needed(const matrix::Cell& cell);

@@ -18,6 +18,7 @@
 #include "outcome/watchdog.h"
 #include "protocol.h"
 #include "results/cell_record.h"
+#include "runner/guest_cmdline.h"
 #include "runner/interrupt.h"
 
 namespace kmx::runner {
@@ -25,14 +26,6 @@ namespace kmx::runner {
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-
-std::string kernel_cmdline(const matrix::Cell& cell) {
-  // swapaccount=1: memsw files on kernels that default it off (2.6.32-4.x).
-  // sysrq_always_enabled: evidence via sysrq w/t even if the agent is stuck.
-  std::string line = "console=ttyS0,115200 swapaccount=1 sysrq_always_enabled=1 mitigations=off";
-  if (!cell.guest.cmdline.empty()) line += " " + cell.guest.cmdline;
-  return line;
-}
 
 namespace {
 
@@ -54,7 +47,7 @@ class CellSession {
     const vm::VmConfig config{
         .kernel = job.kernel.kernel.bzimage,
         .initramfs = job.kernel.initramfs,
-        .cmdline = kernel_cmdline(job.cell),
+        .cmdline = guest_cmdline(job.cell, job.kernel.built_in.contains(agent::kSwapModule)),
         .memory = job.cell.run.guest_memory,
         .cpus = job.cell.run.cpus,
         .accel = job.accel,

@@ -30,7 +30,4 @@ using Progress = std::function<void(const std::string& phase)>;
 // The cells.jsonl record, or nullopt when the run was interrupted mid-cell.
 std::optional<nlohmann::json> run_cell(vm::Backend& backend, const CellJob& job, const Progress& progress);
 
-// The guest kernel's command line for a cell.
-std::string kernel_cmdline(const matrix::Cell& cell);
-
 }  // namespace kmx::runner

@@ -1,7 +1,6 @@
 #include <gtest/gtest.h>
 
 #include "agent/cell_message.h"
-#include "runner/cell_session.h"
 
 namespace kmx::agent {
 namespace {
@@ -53,15 +52,6 @@ TEST(CellMessage, NoSwapNoModules) {
   cell.guest.swap = 0;
   EXPECT_TRUE(modules_needed(cell).empty());
   EXPECT_TRUE(all(cell_fields(cell, {}), "swap_dev").empty());
-}
-
-TEST(KernelCmdline, ConsoleOnFirstSerialAndCellExtrasLast) {
-  matrix::Cell cell;
-  cell.guest.cmdline = "vdso=0";
-  const std::string line = runner::kernel_cmdline(cell);
-  EXPECT_EQ(line.find("console=ttyS0"), 0u);
-  EXPECT_NE(line.find("sysrq_always_enabled=1"), std::string::npos);
-  EXPECT_EQ(line.substr(line.size() - 7), " vdso=0");
 }
 
 }  // namespace
