@@ -5,9 +5,13 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/swap.h>
 #include <unistd.h>
 
+#include "channel.h"
+#include "swap_size.h"
 #include "util.h"
 
 #define SWAP_PAGE 4096u /* x86: the swap header's unit */
@@ -20,6 +24,27 @@ struct swap_info_header {
     unsigned char uuid[16];
     char label[16];
 };
+
+/* The header page, once the device is known to hold the whole area. */
+static int write_header(int fd, const char *dev, uint64_t size, const unsigned char *page, const char **step)
+{
+    uint64_t dev_bytes;
+    char msg[160];
+    *step = "device-size";
+    if (ioctl(fd, BLKGETSIZE64, &dev_bytes) != 0)
+        return -1;
+    /* On a shorter device swapon fails with a bare EINVAL ("Swap area shorter
+     * than signature indicates" on the console): say which sizes instead. */
+    if (km_swap_size_check(dev, dev_bytes, size, msg, sizeof msg) != 0) {
+        km_send_error("swap:device-size", ENOSPC, msg);
+        errno = ENOSPC;
+        return -1;
+    }
+    *step = "write-header";
+    if (write(fd, page, SWAP_PAGE) != (ssize_t)SWAP_PAGE || fsync(fd) != 0)
+        return -1;
+    return 0;
+}
 
 int km_swap_enable(const char *dev, uint64_t size, const char **step)
 {
@@ -49,7 +74,7 @@ int km_swap_enable(const char *dev, uint64_t size, const char **step)
     fd = open(dev, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
-    if (write(fd, page, sizeof page) != (ssize_t)sizeof page || fsync(fd) != 0) {
+    if (write_header(fd, dev, size, page, step) != 0) {
         int saved = errno;
         close(fd);
         errno = saved;

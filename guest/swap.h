@@ -7,7 +7,8 @@
 
 /* Waits for dev to appear (a module just created it), writes a version-1
  * swap header for size bytes and enables it. Returns 0 or -1 with errno;
- * *step names what failed. */
+ * *step names what failed. A device smaller than size is ENOSPC, after an
+ * `error` line of its own that names both sizes. */
 int km_swap_enable(const char *dev, uint64_t size, const char **step);
 
 #endif
