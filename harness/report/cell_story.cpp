@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "compare/distribution.h"
@@ -32,6 +34,15 @@ std::string kills_part(const results::CellResult& c) {
   return "no OOM kill";
 }
 
+// The parent killed by a signal, but not by the OOM killer (an injected
+// fault, say): a step of its own, as its children outlive it.
+std::optional<std::string> parent_part(const results::CellResult& c) {
+  const std::string end = c.agent.value("wlparent", "");
+  const auto oom_killed = [](const nlohmann::json& v) { return victim_name(v) == "wlparent"; };
+  if (!end.starts_with("signal:") || std::any_of(c.victims.begin(), c.victims.end(), oom_killed)) return std::nullopt;
+  return fmt::format("wlparent ended by {}, not by the OOM killer", end);
+}
+
 std::string end_part(const results::CellResult& c) {
   const std::string at = seconds(headline_ms(c));
   const std::string cls = compare::result_class(c);
@@ -51,6 +62,7 @@ std::string cell_story(const results::CellResult& c) {
   if (c.outcome == "boot-failure" || c.outcome == "infra-error")
     return c.detail.empty() ? c.outcome : fmt::format("{}: {}", c.outcome, c.detail);
   std::vector<std::string> steps{kills_part(c)};
+  if (auto parent = parent_part(c)) steps.push_back(std::move(*parent));
   const int64_t stall = c.record.value("timings", nlohmann::json::object()).value("longest_stall_ms", int64_t{0});
   if (stall >= kLivelockWorthNaming_ms) steps.push_back(seconds(stall) + " livelock");
   steps.push_back(end_part(c));

@@ -57,6 +57,16 @@ TEST(CellStory, KilledChildrenAndCompletedCells) {
             "infra-error: agent: swap");
 }
 
+TEST(CellStory, AParentKilledByAnotherHandIsAStep) {
+  results::CellResult c = with_roles({.outcome = "completed", .workload_ms = 20300}, {}, 0, 0);
+  c.agent["wlparent"] = "signal:9";
+  EXPECT_EQ(report::cell_story(c),
+            "no OOM kill → wlparent ended by signal:9, not by the OOM killer → all children ended at 20.3s: completed");
+  const results::CellResult oom = with_roles({.outcome = "container-hang", .workload_ms = 150000},
+                                             {{"wlparent", "parent"}}, 3, 0);
+  EXPECT_EQ(report::cell_story(oom), "wrong victims: wlparent → 3 children still stuck at 150.0s: container-hang");
+}
+
 TEST(CellStory, RecordsWithoutRolesUseTheConsoleNames) {
   const results::CellResult old =
       fixtures::cells({{.outcome = "oom-killed", .flags = {"wrong-victim"}, .victims = {"ctinit", "wlchild"}}}).front();
