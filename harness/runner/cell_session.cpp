@@ -137,13 +137,14 @@ class CellSession {
       for (const auto& [key, value] : msg.fields)
         if (key == "p") oom_scores_.push_back(value);
     } else if (msg.type == KM_MSG_DONE) {
-      final_ = msg;
       // A killed parent is a victim, not the end: its children may hold the
       // container at its limit for minutes, which is the seed's hang.
-      if (outcome::agent_final(msg).children_ended())
-        watchdog_.on_workload_done(now);
-      else
+      if (!outcome::agent_final(msg).children_ended()) {
         agent_log_ << "# workload-done with children alive: not the end of the workload, still watching\n";
+        return;
+      }
+      final_ = msg;
+      watchdog_.on_workload_done(now);
     } else if (msg.type == KM_MSG_ERROR) {
       agent_errors_.push_back(fmt::format("{}: {} (errno {})", msg.get("what").value_or("?"),
                                           msg.get("msg").value_or(""), msg.get("errno").value_or("?")));
