@@ -108,6 +108,11 @@ std::vector<std::string> keys_of(std::string_view section) {
   return keys;
 }
 
+// A sysctl name the guest agent could not set is refused where it is written.
+void check_sysctl_name(const toml::key& key, std::string_view sysctl, std::string_view context) {
+  if (const auto problem = sysctl_name_problem(sysctl)) fail_at(key.source(), fmt::format("{}: {}", context, *problem));
+}
+
 // A section's keys ([workload], [cell.workload], workload.procs = 8 inside a
 // [[cell]]), and for guest its sysctl subtable, in file order.
 void collect_section(const toml::table& table, std::string_view section, const std::string& table_name,
@@ -118,7 +123,7 @@ void collect_section(const toml::table& table, std::string_view section, const s
     if (section == "guest" && key == kSysctl) {
       for (const Entry& s : in_file_order(Value(*e.node, name).table())) {
         const std::string sysctl(s.key->str());
-        if (!is_sysctl_name(sysctl)) fail_at(s.key->source(), fmt::format("{}: '{}' is not a sysctl name", name, sysctl));
+        check_sysctl_name(*s.key, sysctl, name);
         out.push_back({*find_parameter(fmt::format("{}{}", kSysctlPrefix, sysctl)),
                        Value(*s.node, fmt::format("{}.{}", name, sysctl))});
       }
@@ -142,6 +147,7 @@ void collect_key(const Entry& e, std::string_view table_name, const std::vector<
   const std::string key(e.key->str());
   const std::string name = fmt::format("{}.{}", table_name, key);
   if (is_section(key)) return collect_section(Value(*e.node, name).table(), key, name, out);
+  if (key.starts_with(kSysctlPrefix)) check_sysctl_name(*e.key, key.substr(kSysctlPrefix.size()), table_name);
   if (const auto p = find_parameter(key == "kernel" ? "run.kernel" : key)) {
     out.push_back({*p, Value(*e.node, fmt::format("{}.\"{}\"", table_name, key))});
     return;
@@ -316,6 +322,7 @@ class Loader {
     for (const Entry& e : in_file_order(table)) {
       const std::string name(e.key->str());
       const Value v(*e.node, fmt::format("axes.\"{}\"", name));
+      if (name.starts_with(kSysctlPrefix)) check_sysctl_name(*e.key, name.substr(kSysctlPrefix.size()), "axes");
       const std::optional<Parameter> p = find_parameter(name == "kernel" ? "run.kernel" : name);
       if (!p) {
         // An unquoted dotted key (workload.procs = [...]) makes TOML tables.

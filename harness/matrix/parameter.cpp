@@ -187,7 +187,7 @@ const std::vector<Parameter>& parameters() {
 }
 
 std::optional<Parameter> find_parameter(std::string_view dotted) {
-  if (dotted.starts_with(kSysctlPrefix) && is_sysctl_name(dotted.substr(kSysctlPrefix.size())))
+  if (dotted.starts_with(kSysctlPrefix) && !sysctl_name_problem(dotted.substr(kSysctlPrefix.size())))
     return sysctl_parameter(std::string(dotted.substr(kSysctlPrefix.size())));
   for (const Parameter& p : parameters())
     if (p.name == dotted) return p;
@@ -207,11 +207,23 @@ std::string user_name(int uid) {
   return fmt::format("uid{}", uid);
 }
 
-bool is_sysctl_name(std::string_view name) {
-  return !name.empty() && std::all_of(name.begin(), name.end(), [](char ch) {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
-           ch == '.' || ch == '-' || ch == '/';
-  });
+std::optional<std::string> sysctl_name_problem(std::string_view name) {
+  constexpr std::string_view kExample =
+      "separate its parts with single dots, as sysctl -a prints them: \"vm.panic_on_oom\"";
+  const auto problem = [&](std::string_view what) {
+    return fmt::format("{:?} is not a sysctl name: {}; {}", name, what, kExample);
+  };
+  if (name.empty()) return problem("it is empty");
+  for (const char ch : name) {
+    // sysctl(8) writes a dot inside a part (a VLAN interface "eth0.100") as '/': the agent cannot name that file.
+    if (ch == '/') return problem("'/' is not allowed (the guest agent turns each dot into a '/' itself)");
+    const bool allowed = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                         ch == '_' || ch == '-' || ch == '.';
+    if (!allowed) return problem(fmt::format("{:?} is not a letter, digit, '_', '-' or '.'", ch));
+  }
+  if (name.front() == '.' || name.back() == '.' || name.find("..") != std::string_view::npos)
+    return problem("it has an empty part (a leading, trailing or doubled '.')");
+  return std::nullopt;
 }
 
 }  // namespace kmx::matrix

@@ -470,6 +470,18 @@ expect = "boot-failure"
   EXPECT_EQ(c.fault.freeze_vm_after_ms, 5'000u);
 }
 
+// Names as sysctl -a prints them, with '-' and digits (bad/sysctl_* are refused).
+TEST_F(MatrixFile, SysctlNamesAsSysctlPrintsThem) {
+  const Cell c = load(R"(
+[[cell]]
+[cell.guest.sysctl]
+"net.ipv4.conf.br-lan.rp_filter" = 2
+"net.ipv6.conf.eth0.hop_limit" = 64
+)").cells.at(0);
+  EXPECT_EQ(c.guest.sysctl, (std::map<std::string, std::string>{{"net.ipv4.conf.br-lan.rp_filter", "2"},
+                                                                {"net.ipv6.conf.eth0.hop_limit", "64"}}));
+}
+
 TEST_F(MatrixFile, UserNames) {
   const auto cells = load(R"(
 [[cell]]
