@@ -109,6 +109,25 @@ Parameter user_field() {
   return field("user", Kind::user, &WorkloadSettings::uid, read, user_name);
 }
 
+// guest.cmdline: QEMU's -append and the kernel take one line. A tab is refused
+// too: the kernel reads it as a space, so it says nothing a space does not,
+// and it would misalign the --dry-run table and break the cell names that show the value.
+Parameter cmdline_field() {
+  const auto read = [](const Value& v) {
+    std::string line = v.string();
+    const auto control =
+        std::find_if(line.begin(), line.end(), [](unsigned char ch) { return ch < 0x20 || ch == 0x7f; });
+    if (control != line.end()) {
+      const std::string_view what =
+          *control == '\n' ? "a newline" : *control == '\t' ? "a tab" : "a control character";
+      v.fail(fmt::format("{:?} holds {}, but the kernel command line is one line; separate its parameters with spaces",
+                         line, what));
+    }
+    return line;
+  };
+  return field("cmdline", Kind::text, &GuestSettings::cmdline, read, same);
+}
+
 // run.backend: the language knows libvirt, the harness does not run it yet.
 Parameter backend_field() {
   const auto read = [](const Value& v) {
@@ -179,7 +198,7 @@ const std::vector<Parameter>& parameters() {
       duration_field("fork_pacing", &WorkloadSettings::fork_pacing_ms, 0),
       // The swap disk is a brd ram disk sized in KiB holding whole pages.
       size_field("swap", &GuestSettings::swap, 0, 4096),
-      string_field("cmdline", &GuestSettings::cmdline),
+      cmdline_field(),
       duration_field("freeze_vm_after", &FaultSettings::freeze_vm_after_ms, 0),
       duration_field("kill_workload_parent_after", &FaultSettings::kill_workload_parent_after_ms, 0),
   };
