@@ -109,6 +109,17 @@ Parameter user_field() {
   return field("user", Kind::user, &WorkloadSettings::uid, read, user_name);
 }
 
+// run.kernel: an empty spec names no kernel, and would only fail when the run fetches it.
+Parameter kernel_field() {
+  const auto read = [](const Value& v) {
+    std::string spec = v.string();
+    if (spec.empty())
+      v.fail("must not be empty; write a catalog name (\"debian:bookworm\"), a cache SHA-256 or a bzImage path");
+    return spec;
+  };
+  return field("kernel", Kind::text, &RunSettings::kernel, read, same);
+}
+
 // guest.cmdline: QEMU's -append and the kernel take one line. A tab is refused
 // too: the kernel reads it as a space, so it says nothing a space does not,
 // and it would misalign the --dry-run table and break the cell names that show the value.
@@ -174,7 +185,7 @@ const std::vector<std::string>& section_names() {
 
 const std::vector<Parameter>& parameters() {
   static const std::vector<Parameter> table = {
-      string_field("kernel", &RunSettings::kernel),
+      kernel_field(),
       string_field("modules", &RunSettings::modules_dir),
       backend_field(),
       choice_field("accel", &RunSettings::accel, {"auto", "kvm", "tcg"}),
