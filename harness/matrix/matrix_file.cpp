@@ -503,6 +503,31 @@ class Loader {
     return d.where;
   }
 
+  // The setting that gave a cell its value of `key`; nullptr for a value left at the built-in default.
+  static const Setting* setting_of(const Draft& d, std::string_view key) {
+    for (auto s = d.settings.rbegin(); s != d.settings.rend(); ++s)
+      if (s->key == key) return &*s;
+    return nullptr;
+  }
+
+  // The agent would stop such a cell inside the guest (guest/memcg.c); the
+  // error points at the killer-off setting, which singles the cell out,
+  // unless that is a default: then at where the cell got v2.
+  static void check_oom_killer(const Draft& d) {
+    const ContainerSettings& c = d.cell.container;
+    if (c.cgroup != "v2" || !c.oom_kill_disable) return;
+    // Both were set somewhere: the built-in defaults are v1 and the killer on.
+    const Setting* off = setting_of(d, "container.oom_kill_disable");
+    const Setting* v2 = setting_of(d, "container.cgroup");
+    const bool at_off = off->origin != Origin::defaults;
+    const std::string_view off_text = "container.oom_kill_disable = true";
+    const std::string_view v2_text = "container.cgroup = \"v2\"";
+    fail_at((at_off ? off : v2)->where,
+            fmt::format("cell '{}': {} here, with {}: cgroup v2 has no switch to turn the OOM killer off; use "
+                        "cgroup = \"v1\" for this cell, or exclude the combination with [[exclude]]",
+                        d.cell.name, at_off ? off_text : v2_text, at_off ? v2_text : off_text));
+  }
+
   static void check(const Draft& d) {
     const Cell& c = d.cell;
     if (c.container.limit > c.run.guest_memory)
@@ -519,6 +544,7 @@ class Loader {
               fmt::format("cell '{}': forking {} processes {} apart takes {}, not less than run.workload_timeout {}",
                           c.name, c.workload.procs, util::format_duration(c.workload.fork_pacing_ms),
                           util::format_duration(forking_ms), util::format_duration(c.run.workload_timeout_ms)));
+    check_oom_killer(d);
   }
 
   static std::vector<Cell> finish(std::vector<Draft>& drafts) {

@@ -181,8 +181,7 @@ TEST_F(MatrixFile, DocsExample) {
   for (const Cell& c : load_matrix(write(doc.substr(begin, doc.find("```", begin) - begin))).cells)
     got.push_back(c.name);
   EXPECT_EQ(got, (std::vector<std::string>{"fits-cgroup=v1", "fits-cgroup=v2",
-                                           "nonroot-40x8M-oom_kill_disable=true-cgroup=v1",
-                                           "nonroot-40x8M-oom_kill_disable=true-cgroup=v2"}));
+                                           "nonroot-40x8M-oom_kill_disable=true-cgroup=v1"}));
 }
 
 TEST_F(MatrixFile, NightlyMatrix) {
@@ -422,7 +421,7 @@ workload_timeout = "1h"
 cgroup = "v2"
 limit = "256M"
 memsw_limit = "512M"
-oom_kill_disable = true
+oom_kill_disable = false  # true is for cgroup v1 only
 pid_namespace = false
 [workload]
 procs = 16
@@ -456,7 +455,7 @@ expect = "boot-failure"
   EXPECT_EQ(c.container.cgroup, "v2");
   EXPECT_EQ(c.container.limit, 256u << 20);
   EXPECT_EQ(c.container.memsw_limit, 512u << 20);
-  EXPECT_TRUE(c.container.oom_kill_disable);
+  EXPECT_FALSE(c.container.oom_kill_disable);
   EXPECT_FALSE(c.container.pid_namespace);
   EXPECT_EQ(c.workload.procs, 16);
   EXPECT_EQ(c.workload.size, 32u << 20);
@@ -567,7 +566,7 @@ size = "8M"
 user = "root"
 [cell.container]
 oom_kill_disable = true
-cgroup = "v2"
+pid_namespace = false
 limit = "64M"
 [cell.guest.sysctl]
 "vm.panic_on_oom" = 1
@@ -578,7 +577,7 @@ user = 4242
 hold = "90s"
 )"),
             (std::vector<std::string>{"nonroot-40x8M",
-                                      "root-40x8M-oom_kill_disable=true-cgroup=v2-limit64M-vm.panic_on_oom=1",
+                                      "root-40x8M-oom_kill_disable=true-pid_namespace=false-limit64M-vm.panic_on_oom=1",
                                       "uid4242-8x4M-hold90s"}));
 }
 
