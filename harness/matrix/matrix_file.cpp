@@ -108,6 +108,11 @@ std::vector<std::string> keys_of(std::string_view section) {
   return keys;
 }
 
+// A sysctl name the guest agent could not set is refused where it is written.
+void check_sysctl_name(const toml::key& key, std::string_view sysctl, std::string_view context) {
+  if (const auto problem = sysctl_name_problem(sysctl)) fail_at(key.source(), fmt::format("{}: {}", context, *problem));
+}
+
 // A section's keys ([workload], [cell.workload], workload.procs = 8 inside a
 // [[cell]]), and for guest its sysctl subtable, in file order.
 void collect_section(const toml::table& table, std::string_view section, const std::string& table_name,
@@ -118,7 +123,7 @@ void collect_section(const toml::table& table, std::string_view section, const s
     if (section == "guest" && key == kSysctl) {
       for (const Entry& s : in_file_order(Value(*e.node, name).table())) {
         const std::string sysctl(s.key->str());
-        if (!is_sysctl_name(sysctl)) fail_at(s.key->source(), fmt::format("{}: '{}' is not a sysctl name", name, sysctl));
+        check_sysctl_name(*s.key, sysctl, name);
         out.push_back({*find_parameter(fmt::format("{}{}", kSysctlPrefix, sysctl)),
                        Value(*s.node, fmt::format("{}.{}", name, sysctl))});
       }
@@ -142,6 +147,7 @@ void collect_key(const Entry& e, std::string_view table_name, const std::vector<
   const std::string key(e.key->str());
   const std::string name = fmt::format("{}.{}", table_name, key);
   if (is_section(key)) return collect_section(Value(*e.node, name).table(), key, name, out);
+  if (key.starts_with(kSysctlPrefix)) check_sysctl_name(*e.key, key.substr(kSysctlPrefix.size()), table_name);
   if (const auto p = find_parameter(key == "kernel" ? "run.kernel" : key)) {
     out.push_back({*p, Value(*e.node, fmt::format("{}.\"{}\"", table_name, key))});
     return;
@@ -316,6 +322,7 @@ class Loader {
     for (const Entry& e : in_file_order(table)) {
       const std::string name(e.key->str());
       const Value v(*e.node, fmt::format("axes.\"{}\"", name));
+      if (name.starts_with(kSysctlPrefix)) check_sysctl_name(*e.key, name.substr(kSysctlPrefix.size()), "axes");
       const std::optional<Parameter> p = find_parameter(name == "kernel" ? "run.kernel" : name);
       if (!p) {
         // An unquoted dotted key (workload.procs = [...]) makes TOML tables.
@@ -496,6 +503,31 @@ class Loader {
     return d.where;
   }
 
+  // The setting that gave a cell its value of `key`; nullptr for a value left at the built-in default.
+  static const Setting* setting_of(const Draft& d, std::string_view key) {
+    for (auto s = d.settings.rbegin(); s != d.settings.rend(); ++s)
+      if (s->key == key) return &*s;
+    return nullptr;
+  }
+
+  // The agent would stop such a cell inside the guest (guest/memcg.c); the
+  // error points at the killer-off setting, which singles the cell out,
+  // unless that is a default: then at where the cell got v2.
+  static void check_oom_killer(const Draft& d) {
+    const ContainerSettings& c = d.cell.container;
+    if (c.cgroup != "v2" || !c.oom_kill_disable) return;
+    // Both were set somewhere: the built-in defaults are v1 and the killer on.
+    const Setting* off = setting_of(d, "container.oom_kill_disable");
+    const Setting* v2 = setting_of(d, "container.cgroup");
+    const bool at_off = off->origin != Origin::defaults;
+    const std::string_view off_text = "container.oom_kill_disable = true";
+    const std::string_view v2_text = "container.cgroup = \"v2\"";
+    fail_at((at_off ? off : v2)->where,
+            fmt::format("cell '{}': {} here, with {}: cgroup v2 has no switch to turn the OOM killer off; use "
+                        "cgroup = \"v1\" for this cell, or exclude the combination with [[exclude]]",
+                        d.cell.name, at_off ? off_text : v2_text, at_off ? v2_text : off_text));
+  }
+
   static void check(const Draft& d) {
     const Cell& c = d.cell;
     if (c.container.limit > c.run.guest_memory)
@@ -512,6 +544,7 @@ class Loader {
               fmt::format("cell '{}': forking {} processes {} apart takes {}, not less than run.workload_timeout {}",
                           c.name, c.workload.procs, util::format_duration(c.workload.fork_pacing_ms),
                           util::format_duration(forking_ms), util::format_duration(c.run.workload_timeout_ms)));
+    check_oom_killer(d);
   }
 
   static std::vector<Cell> finish(std::vector<Draft>& drafts) {

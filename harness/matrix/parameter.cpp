@@ -109,6 +109,36 @@ Parameter user_field() {
   return field("user", Kind::user, &WorkloadSettings::uid, read, user_name);
 }
 
+// run.kernel: an empty spec names no kernel, and would only fail when the run fetches it.
+Parameter kernel_field() {
+  const auto read = [](const Value& v) {
+    std::string spec = v.string();
+    if (spec.empty())
+      v.fail("must not be empty; write a catalog name (\"debian:bookworm\"), a cache SHA-256 or a bzImage path");
+    return spec;
+  };
+  return field("kernel", Kind::text, &RunSettings::kernel, read, same);
+}
+
+// guest.cmdline: QEMU's -append and the kernel take one line. A tab is refused
+// too: the kernel reads it as a space, so it says nothing a space does not,
+// and it would misalign the --dry-run table and break the cell names that show the value.
+Parameter cmdline_field() {
+  const auto read = [](const Value& v) {
+    std::string line = v.string();
+    const auto control =
+        std::find_if(line.begin(), line.end(), [](unsigned char ch) { return ch < 0x20 || ch == 0x7f; });
+    if (control != line.end()) {
+      const std::string_view what =
+          *control == '\n' ? "a newline" : *control == '\t' ? "a tab" : "a control character";
+      v.fail(fmt::format("{:?} holds {}, but the kernel command line is one line; separate its parameters with spaces",
+                         line, what));
+    }
+    return line;
+  };
+  return field("cmdline", Kind::text, &GuestSettings::cmdline, read, same);
+}
+
 // run.backend: the language knows libvirt, the harness does not run it yet.
 Parameter backend_field() {
   const auto read = [](const Value& v) {
@@ -155,7 +185,7 @@ const std::vector<std::string>& section_names() {
 
 const std::vector<Parameter>& parameters() {
   static const std::vector<Parameter> table = {
-      string_field("kernel", &RunSettings::kernel),
+      kernel_field(),
       string_field("modules", &RunSettings::modules_dir),
       backend_field(),
       choice_field("accel", &RunSettings::accel, {"auto", "kvm", "tcg"}),
@@ -179,7 +209,7 @@ const std::vector<Parameter>& parameters() {
       duration_field("fork_pacing", &WorkloadSettings::fork_pacing_ms, 0),
       // The swap disk is a brd ram disk sized in KiB holding whole pages.
       size_field("swap", &GuestSettings::swap, 0, 4096),
-      string_field("cmdline", &GuestSettings::cmdline),
+      cmdline_field(),
       duration_field("freeze_vm_after", &FaultSettings::freeze_vm_after_ms, 0),
       duration_field("kill_workload_parent_after", &FaultSettings::kill_workload_parent_after_ms, 0),
   };
@@ -187,7 +217,7 @@ const std::vector<Parameter>& parameters() {
 }
 
 std::optional<Parameter> find_parameter(std::string_view dotted) {
-  if (dotted.starts_with(kSysctlPrefix) && is_sysctl_name(dotted.substr(kSysctlPrefix.size())))
+  if (dotted.starts_with(kSysctlPrefix) && !sysctl_name_problem(dotted.substr(kSysctlPrefix.size())))
     return sysctl_parameter(std::string(dotted.substr(kSysctlPrefix.size())));
   for (const Parameter& p : parameters())
     if (p.name == dotted) return p;
@@ -207,11 +237,23 @@ std::string user_name(int uid) {
   return fmt::format("uid{}", uid);
 }
 
-bool is_sysctl_name(std::string_view name) {
-  return !name.empty() && std::all_of(name.begin(), name.end(), [](char ch) {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
-           ch == '.' || ch == '-' || ch == '/';
-  });
+std::optional<std::string> sysctl_name_problem(std::string_view name) {
+  constexpr std::string_view kExample =
+      "separate its parts with single dots, as sysctl -a prints them: \"vm.panic_on_oom\"";
+  const auto problem = [&](std::string_view what) {
+    return fmt::format("{:?} is not a sysctl name: {}; {}", name, what, kExample);
+  };
+  if (name.empty()) return problem("it is empty");
+  for (const char ch : name) {
+    // sysctl(8) writes a dot inside a part (a VLAN interface "eth0.100") as '/': the agent cannot name that file.
+    if (ch == '/') return problem("'/' is not allowed (the guest agent turns each dot into a '/' itself)");
+    const bool allowed = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                         ch == '_' || ch == '-' || ch == '.';
+    if (!allowed) return problem(fmt::format("{:?} is not a letter, digit, '_', '-' or '.'", ch));
+  }
+  if (name.front() == '.' || name.back() == '.' || name.find("..") != std::string_view::npos)
+    return problem("it has an empty part (a leading, trailing or doubled '.')");
+  return std::nullopt;
 }
 
 }  // namespace kmx::matrix

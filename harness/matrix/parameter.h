@@ -54,8 +54,12 @@ std::string label(const Parameter& parameter, const Cell& cell);
 // "root", "nonroot" or "uid<N>".
 std::string user_name(int uid);
 
-// The sysctl names a matrix accepts (letters, digits, _ . - /).
-bool is_sysctl_name(std::string_view name);
+// What is wrong with a sysctl name, and what to write instead, as the end of
+// a message ("\"vm..x\" is not a sysctl name: ...; ..."); nullopt for a name
+// the guest agent can set. The agent writes /proc/sys/<name> with each dot
+// turned into a slash (guest/system.c), so a name is parts of letters,
+// digits, _ and -, joined by single dots: no '/', no empty part.
+std::optional<std::string> sysctl_name_problem(std::string_view name);
 
 inline constexpr std::string_view kSysctlPrefix = "guest.sysctl.";
 

@@ -16,7 +16,9 @@ namespace asio = boost::asio;
 
 CommandResult run_command(const std::string& program, const std::vector<std::string>& args,
                           const std::filesystem::path& cwd) {
-  const auto exe = bp::environment::find_executable(program);
+  // A name with a slash is a path, as for execvp(3).
+  const bp::filesystem::path exe =
+      program.find('/') == std::string::npos ? bp::environment::find_executable(program) : program;
   if (exe.empty()) throw HostError(fmt::format("{}: command not found in PATH", program));
 
   asio::io_context ctx;

@@ -16,6 +16,7 @@
 
 #include "util/error.h"
 #include "vm/qemu_command.h"
+#include "vm/qemu_exit.h"
 #include "vm/qmp_client.h"
 
 namespace kmx::vm {
@@ -107,11 +108,13 @@ class QemuGuest : public Guest {
     }
     ::close(log_fd);
     pid_ = process_->id();
-    process_->async_wait([this](bp::error_code ec, int code) {
+    // The handler's code is the same 9 for exit(9) and SIGKILL: the wait status tells them apart.
+    process_->async_wait([this](bp::error_code ec, int) {
       exited_ = true;
       connect_timer_.cancel();
       kill_timer_.cancel();
-      if (events_.on_exit) events_.on_exit(ec ? "QEMU wait failed: " + ec.message() : fmt::format("QEMU exited with status {}", code));
+      if (events_.on_exit)
+        events_.on_exit(ec ? "QEMU wait failed: " + ec.message() : qemu_exit_text(process_->native_exit_code()));
     });
     connect_all(std::chrono::steady_clock::now() + std::chrono::seconds(30));
   }
