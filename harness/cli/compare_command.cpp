@@ -59,7 +59,8 @@ Command add_compare_command(CLI::App& app) {
       "Outcomes rank completed < oom-killed < oom-killed/wrong-victim < container-hang < guest-hang < panic < "
       "boot-failure;\na worse rank is a regression. Cells with mixed outcomes (repeats, --history) count only a "
       "significant\nchange of their failure rate (Fisher's exact test, Bonferroni over the flaky cells).\n"
-      "Exit codes: 0 no regression, 1 regression, 2 bad input, 3 host problem.");
+      "Exit codes: 0 no regression, 1 regression, 2 bad input, 3 host problem, 4 inconclusive (no cell of\n"
+      "CANDIDATE is the same experiment as one of BASE: nothing was compared).");
   return [o] {
     if (o->candidate.empty() && (o->base_kernel.empty() || o->candidate_kernel.empty()))
       throw UsageError("compare: give CANDIDATE, or --base-kernel and --candidate-kernel to compare within BASE");
@@ -79,7 +80,13 @@ Command add_compare_command(CLI::App& app) {
     };
     write_output(o->output, report::comparison_markdown(cmp, label(base, o->base_kernel),
                                                         label(candidate, o->candidate_kernel), o->all));
-    return cmp.has_regression() ? 1 : 0;
+    if (cmp.has_regression()) return 1;
+    if (cmp.paired() == 0) {
+      fmt::print(stderr, "kmatrix: compare: inconclusive: no cell paired, so nothing was compared; {}\n",
+                 compare::unpaired_cause(base_cells, candidate_cells));
+      return kExitInconclusive;
+    }
+    return kExitOk;
   };
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -191,6 +192,23 @@ Comparison compare_runs(const std::vector<results::CellResult>& base,
   }
   judge_rates(out, options.alpha);
   return out;
+}
+
+std::string unpaired_cause(const std::vector<results::CellResult>& base,
+                           const std::vector<results::CellResult>& candidate) {
+  if (base.empty() || candidate.empty()) return fmt::format("{} holds no cell", base.empty() ? "BASE" : "CANDIDATE");
+  const nlohmann::json b = nlohmann::json::parse(experiment_key(base.front()));
+  const nlohmann::json c = nlohmann::json::parse(experiment_key(candidate.front()));
+  for (const nlohmann::json& op : nlohmann::json::diff(b, c)) {
+    const nlohmann::json::json_pointer at(op.at("path").get<std::string>());
+    std::string dotted = at.to_string().substr(1);
+    std::replace(dotted.begin(), dotted.end(), '/', '.');
+    const auto value = [&](const nlohmann::json& j) { return j.contains(at) ? j.at(at).dump() : "nothing"; };
+    return fmt::format("their cells differ besides the kernel, in {}: {} in BASE, {} in CANDIDATE (not the same "
+                       "matrix, or a different setting for each kernel?)",
+                       dotted, value(b), value(c));
+  }
+  return "their first cells are the same experiment, yet nothing paired";
 }
 
 std::vector<results::CellResult> on_kernel(const std::vector<results::CellResult>& cells, const std::string& kernel) {

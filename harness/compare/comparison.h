@@ -47,6 +47,9 @@ struct Comparison {
   std::vector<CellComparison> cells;  // in the base's order, then added cells
   int count(Change change) const;
   int count(TimeChange time) const;
+  // Cells found on both sides. None, with cells on both: nothing was compared,
+  // which must never read as "no regression".
+  int paired() const { return static_cast<int>(cells.size()) - count(Change::added) - count(Change::removed); }
   bool has_regression() const { return count(Change::regression) > 0; }
 };
 
@@ -59,6 +62,13 @@ struct Comparison {
 Comparison compare_runs(const std::vector<results::CellResult>& base,
                         const std::vector<results::CellResult>& candidate, const CompareOptions& options = {},
                         const std::map<std::string, Distribution>& base_history = {});
+
+// Why no cell of one side paired with a cell of the other, for a comparison
+// with paired() == 0: the first parameter besides the kernel in which the
+// sides' first cells differ, e.g. "their cells differ besides the kernel, in
+// guest.cmdline: \"vdso=0\" in BASE, \"\" in CANDIDATE".
+std::string unpaired_cause(const std::vector<results::CellResult>& base,
+                           const std::vector<results::CellResult>& candidate);
 
 // The records of one kernel (spec or release equal to `kernel`); UsageError when none.
 std::vector<results::CellResult> on_kernel(const std::vector<results::CellResult>& cells, const std::string& kernel);

@@ -52,6 +52,10 @@ std::string comparison_markdown(const compare::Comparison& cmp, const std::strin
       base_label, candidate_label, cmp.count(Change::regression), cmp.count(Change::improvement),
       cmp.count(Change::flaky), cmp.count(Change::inconclusive), cmp.count(Change::added), cmp.count(Change::removed),
       cmp.count(Change::unchanged), cmp.count(compare::TimeChange::slower), cmp.count(compare::TimeChange::faster));
+  // "0 regression(s)" of a comparison that compared nothing must not pass for good news.
+  if (cmp.paired() == 0 && !cmp.cells.empty())
+    out += "**Inconclusive: no cell of one side is the same experiment as a cell of the other; nothing was "
+           "compared.**\n\n";
   std::vector<const compare::CellComparison*> shown;
   for (const compare::CellComparison& c : cmp.cells)
     if (all || worth_a_row(c)) shown.push_back(&c);

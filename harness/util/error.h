@@ -26,5 +26,6 @@ class HostError : public std::runtime_error {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitHost = 3;
+inline constexpr int kExitInconclusive = 4;  // a question the evidence cannot answer (compare: nothing paired)
 
 }  // namespace kmx

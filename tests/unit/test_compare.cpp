@@ -3,6 +3,7 @@
 
 #include "compare/comparison.h"
 #include "compare/stats.h"
+#include "report/comparison_markdown.h"
 #include "results_fixtures.h"
 #include "util/error.h"
 
@@ -129,6 +130,27 @@ TEST(Compare, ReportsAddedRemovedAndInconclusive) {
   EXPECT_EQ(find(cmp, "b").change, Change::inconclusive);
   EXPECT_EQ(find(cmp, "c").change, Change::added);
   EXPECT_FALSE(cmp.has_regression());
+}
+
+TEST(Compare, NothingPairedIsSaidWithItsLikelyCause) {
+  // The same matrix run on two kernels, with a kernel option for one of them.
+  nlohmann::json old_kernel = fixtures::record({.name = "a", .kernel = "/boot/old", .procs = 1});
+  nlohmann::json new_kernel = fixtures::record({.name = "a", .kernel = "/boot/new", .procs = 1});
+  old_kernel["parameters"]["guest"] = {{"cmdline", "vdso=0"}};
+  new_kernel["parameters"]["guest"] = {{"cmdline", ""}};
+  const std::vector<results::CellResult> base = {results::cell_result(old_kernel)};
+  const std::vector<results::CellResult> candidate = {results::cell_result(new_kernel)};
+  const compare::Comparison cmp = compare::compare_runs(base, candidate);
+  EXPECT_EQ(cmp.paired(), 0);
+  EXPECT_FALSE(cmp.has_regression());
+  EXPECT_NE(report::comparison_markdown(cmp, "a", "b", false).find("**Inconclusive: no cell"), std::string::npos);
+  EXPECT_EQ(compare::unpaired_cause(base, candidate),
+            "their cells differ besides the kernel, in guest.cmdline: \"vdso=0\" in BASE, \"\" in CANDIDATE (not the "
+            "same matrix, or a different setting for each kernel?)");
+  EXPECT_EQ(compare::unpaired_cause(base, {}), "CANDIDATE holds no cell");
+  new_kernel["parameters"]["guest"]["cmdline"] = "vdso=0";
+  EXPECT_EQ(compare::compare_runs(base, {results::cell_result(new_kernel)}).paired(), 1)
+      << "the kernel alone does not keep cells apart";
 }
 
 std::vector<Rec> repeats(int hangs, int total) {
