@@ -129,7 +129,9 @@ class CellSession {
       }
       watchdog_.on_heartbeat(now);
       peak_usage_ = std::max(peak_usage_, hb.usage);
-      stall_.on_heartbeat(now, hb);
+      // The stall is a measure of the workload: what follows the verdict
+      // (evidence being collected) is not part of it.
+      if (!trigger_) stall_.on_heartbeat(now, hb);
       last_heartbeat_ = hb;
       progress_(fmt::format("workload: {} started, {} live, {} killed, memcg {} MiB, failcnt {}", hb.started, hb.live,
                             hb.killed, hb.usage >> 20, hb.failcnt));
