@@ -7,7 +7,6 @@
 #include "channel.h"
 
 #define KM_MAX_MODULES 16
-#define KM_MAX_SYSCTLS 32
 
 struct km_cell {
     uint64_t procs, size, hold_ms, uid;
@@ -26,8 +25,8 @@ struct km_cell {
     } modules[KM_MAX_MODULES];
     int nsysctls;
     struct {
-        char name[128];
-        char value[64];
+        char name[KM_SYSCTL_NAME_MAX + 1];
+        char value[KM_SYSCTL_VALUE_MAX + 1];
     } sysctls[KM_MAX_SYSCTLS];
 };
 

@@ -85,6 +85,9 @@
 #define KM_CELL_SWAP_DEV "swap_dev"   /* block device to write the swap header to */
 #define KM_CELL_MODULE "mod"          /* repeated, in load order: file:params (file in /lib/kmatrix) */
 #define KM_CELL_SYSCTL "sysctl"       /* repeated: name:value, e.g. vm.panic_on_oom:1 */
+#define KM_MAX_SYSCTLS 32             /* sysctl= entries a cell may hold */
+#define KM_SYSCTL_NAME_MAX 127        /* bytes of a sysctl name */
+#define KM_SYSCTL_VALUE_MAX 63        /* bytes of its value */
 #define KM_CELL_KILL_WLPARENT_MS "kill_wlparent_ms" /* optional fault: SIGKILL the workload parent
                                                        this long after `started`; absent = 0 = never */
 

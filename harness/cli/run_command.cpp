@@ -18,7 +18,15 @@ Command add_run_command(CLI::App& app) {
       "--resume", options->resume_dir,
       "Continue the interrupted run in this directory: same matrix and options, recorded cells are skipped");
   CLI::Option* kernel = cmd->add_option("--kernel", options->kernel_override,
-                                        "Kernel for every cell: a catalog name (debian:trixie, centos:6.5), a cache SHA-256, or a bzImage path");
+                                        "Kernel for every cell: a catalog name (debian:trixie, centos:6.5), a cache SHA-256, or a bzImage path")
+                            // Empty would silently mean "the matrix's kernels", not what was asked.
+                            ->check(CLI::Validator(
+                                [](const std::string& spec) {
+                                  return spec.empty() ? std::string("must not be empty: a catalog name, a cache "
+                                                                    "SHA-256 or a bzImage path")
+                                                      : std::string();
+                                },
+                                "KERNEL"));
   CLI::Option* modules = cmd->add_option("--modules", options->modules_dir,
                                          "With --kernel PATH: the kernel's /lib/modules/<release> directory");
   CLI::Option* accel =

@@ -18,6 +18,7 @@
 #include "matrix/kernel_name.h"
 #include "matrix/parameter.h"
 #include "matrix/toml_value.h"
+#include "protocol.h"  // the guest agent's limits
 #include "util/error.h"
 #include "util/sha256.h"
 #include "util/units.h"
@@ -503,6 +504,13 @@ class Loader {
     return d.where;
   }
 
+  // Where the cell's last sysctl was set.
+  static toml::source_region last_sysctl(const Draft& d) {
+    for (auto s = d.settings.rbegin(); s != d.settings.rend(); ++s)
+      if (s->key.starts_with(kSysctlPrefix)) return s->where;
+    return d.where;
+  }
+
   // The setting that gave a cell its value of `key`; nullptr for a value left at the built-in default.
   static const Setting* setting_of(const Draft& d, std::string_view key) {
     for (auto s = d.settings.rbegin(); s != d.settings.rend(); ++s)
@@ -538,6 +546,9 @@ class Loader {
       fail_at(later_setting(d, "container.memsw_limit", "container.limit"),
               fmt::format("cell '{}': container.memsw_limit {} is less than container.limit {}", c.name,
                           util::format_size(c.container.memsw_limit), util::format_size(c.container.limit)));
+    if (c.guest.sysctl.size() > KM_MAX_SYSCTLS)
+      fail_at(last_sysctl(d), fmt::format("cell '{}': {} sysctls, the guest agent takes up to {}", c.name,
+                                          c.guest.sysctl.size(), KM_MAX_SYSCTLS));
     const uint64_t forking_ms = static_cast<uint64_t>(c.workload.procs) * c.workload.fork_pacing_ms;
     if (forking_ms >= c.run.workload_timeout_ms)
       fail_at(later_setting(d, "workload.fork_pacing", "run.workload_timeout"),

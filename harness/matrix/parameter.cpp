@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "protocol.h"  // the guest agent's limits
 #include "util/units.h"
 
 namespace kmx::matrix {
@@ -163,6 +164,9 @@ Parameter sysctl_parameter(std::string name) {
       v.fail(fmt::format("expected an integer, boolean or string, got {}{}", type_name(n.type()),
                          n.is_table() ? " (quote dotted sysctl names: \"vm.panic_on_oom\" = 1)" : ""));
     }
+    if (const std::string& value = c.guest.sysctl[name]; value.size() > KM_SYSCTL_VALUE_MAX)
+      v.fail(fmt::format("{:?} is {} bytes long, the guest agent takes values of up to {}", value, value.size(),
+                         KM_SYSCTL_VALUE_MAX));
   };
   const auto show = [name](const Cell& c) {
     const auto it = c.guest.sysctl.find(name);
@@ -244,6 +248,9 @@ std::optional<std::string> sysctl_name_problem(std::string_view name) {
     return fmt::format("{:?} is not a sysctl name: {}; {}", name, what, kExample);
   };
   if (name.empty()) return problem("it is empty");
+  if (name.size() > KM_SYSCTL_NAME_MAX)
+    return fmt::format("{:?} is {} bytes long, the guest agent takes sysctl names of up to {}", name, name.size(),
+                       KM_SYSCTL_NAME_MAX);
   for (const char ch : name) {
     // sysctl(8) writes a dot inside a part (a VLAN interface "eth0.100") as '/': the agent cannot name that file.
     if (ch == '/') return problem("'/' is not allowed (the guest agent turns each dot into a '/' itself)");
