@@ -94,7 +94,9 @@ TEST(FaultMatrix, AKilledParentIsNotTheEndOfTheWorkload) {
   EXPECT_EQ(c.at("agent").at("finished"), 8) << "every child held its memory to the end";
   EXPECT_EQ(c.at("agent").at("live"), 0);
   // The parent died 2 s in; its children held for 20 s after they started.
-  EXPECT_GE(c.at("timings").at("workload_ms").get<int64_t>(), 20000);
+  // The harness times the workload from when `started` reached it over the
+  // serial line, which may lag the guest by some milliseconds: a second of slack.
+  EXPECT_GE(c.at("timings").at("workload_ms").get<int64_t>(), 20000 - 1000);
   const std::string agent_log = read_file(run.dir / c.at("evidence").get<std::string>() / "agent.log");
   EXPECT_NE(agent_log.find("what=fault"), std::string::npos);
   for (const char* role : {"role=init", "role=helper", "role=parent"})
