@@ -55,13 +55,41 @@ void km_counters_register(struct km_counters *c, enum km_role role)
         c->roles[slot] = (int64_t)pid << 8 | role; /* one store: never half-written */
 }
 
+int km_counters_nroles(const struct km_counters *c)
+{
+    return c->nroles < KM_MAX_ROLES ? c->nroles : KM_MAX_ROLES;
+}
+
+int km_counters_role_at(const struct km_counters *c, int i, pid_t *pid, enum km_role *role)
+{
+    int64_t entry = c->roles[i];
+    if (entry == 0)
+        return 0;
+    *pid = (pid_t)(entry >> 8);
+    *role = (enum km_role)(entry & 0xff);
+    return 1;
+}
+
 enum km_role km_counters_role_of(const struct km_counters *c, pid_t pid)
 {
-    int i, n = c->nroles < KM_MAX_ROLES ? c->nroles : KM_MAX_ROLES;
+    int i, n = km_counters_nroles(c);
+    pid_t p;
+    enum km_role role;
     for (i = 0; i < n; i++)
-        if (c->roles[i] >> 8 == pid)
-            return (enum km_role)(c->roles[i] & 0xff);
+        if (km_counters_role_at(c, i, &p, &role) && p == pid)
+            return role;
     return KM_NO_ROLE;
+}
+
+pid_t km_counters_pid_of(const struct km_counters *c, enum km_role role)
+{
+    int i, n = km_counters_nroles(c);
+    pid_t p;
+    enum km_role r;
+    for (i = 0; i < n; i++)
+        if (km_counters_role_at(c, i, &p, &r) && r == role)
+            return p;
+    return -1;
 }
 
 int km_workload_over(const struct km_counters *c, int ctinit_dead, int pidns)

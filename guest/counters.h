@@ -39,8 +39,14 @@ void km_counters_parent_ended(struct km_counters *c, int status);
 /* The calling process announces its role; called right after it named
  * itself, so a process killed before this is still known by its name. */
 void km_counters_register(struct km_counters *c, enum km_role role);
+/* Slots that may hold a registration (claimed, within KM_MAX_ROLES). */
+int km_counters_nroles(const struct km_counters *c);
+/* Slot i's registration: 1 with pid and role, 0 while it is not written yet. */
+int km_counters_role_at(const struct km_counters *c, int i, pid_t *pid, enum km_role *role);
 /* The registered role of a root-namespace pid, KM_NO_ROLE if none. */
 enum km_role km_counters_role_of(const struct km_counters *c, pid_t pid);
+/* The first pid registered with `role`, -1 if none yet. */
+pid_t km_counters_pid_of(const struct km_counters *c, enum km_role role);
 
 /* The workload is over when the parent and every child it forked have ended,
  * or when the container died with its PID namespace (its init's pid ended),

@@ -29,7 +29,7 @@
 
 static struct km_cell cell;
 static struct km_counters *counters;
-static pid_t ctinit_pid = -1, wlparent_pid = -1;
+static pid_t ctinit_pid = -1;
 static int ctinit_dead, ctinit_status;
 static int started_sent, done_sent, wlparent_fault_sent;
 static uint64_t started_ms;
@@ -96,15 +96,14 @@ static void send_role(long pid, const char *role)
  * harness can tell who an OOM victim was whatever its name said. */
 static void report_roles(void)
 {
-    int i, n = counters->nroles < KM_MAX_ROLES ? counters->nroles : KM_MAX_ROLES;
+    int i, n = km_counters_nroles(counters);
+    pid_t pid;
+    enum km_role role;
     for (i = 0; i < n; i++) {
-        int64_t entry = counters->roles[i];
-        if (role_sent[i] || entry == 0)
+        if (role_sent[i] || !km_counters_role_at(counters, i, &pid, &role))
             continue;
         role_sent[i] = 1;
-        if ((entry & 0xff) == KM_PARENT)
-            wlparent_pid = (pid_t)(entry >> 8);
-        send_role((long)(entry >> 8), (entry & 0xff) == KM_PARENT ? KM_ROLE_PARENT : KM_ROLE_HELPER);
+        send_role(pid, role == KM_PARENT ? KM_ROLE_PARENT : KM_ROLE_HELPER);
     }
 }
 
@@ -146,7 +145,7 @@ static enum km_role orphan_role(pid_t pid, const char *comm)
         return role;
     if (strcmp(comm, "ctinit") == 0)
         return KM_HELPER;
-    if (strcmp(comm, "wlparent") == 0 && wlparent_pid < 0)
+    if (strcmp(comm, "wlparent") == 0 && km_counters_pid_of(counters, KM_PARENT) < 0)
         return KM_PARENT;
     return KM_NO_ROLE;
 }
@@ -220,8 +219,9 @@ static void maybe_kill_parent(uint64_t now)
 {
     char msg[64];
     struct km_line line;
-    if (!cell.kill_wlparent_ms || wlparent_fault_sent || !started_sent || wlparent_pid < 0 || counters->wlparent_done ||
-        now - started_ms < cell.kill_wlparent_ms)
+    pid_t wlparent_pid;
+    if (!cell.kill_wlparent_ms || wlparent_fault_sent || !started_sent || counters->wlparent_done ||
+        now - started_ms < cell.kill_wlparent_ms || (wlparent_pid = km_counters_pid_of(counters, KM_PARENT)) < 0)
         return;
     wlparent_fault_sent = 1;
     snprintf(msg, sizeof msg, "SIGKILL to wlparent %ld", (long)wlparent_pid);

@@ -49,8 +49,14 @@ TEST(AgentCounters, RolesByPid) {
   EXPECT_EQ(km_counters_role_of(k.c, getpid()), KM_NO_ROLE);
   km_counters_register(k.c, KM_HELPER);  // /proc/self of the host's own /proc: getpid()
   EXPECT_EQ(km_counters_role_of(k.c, getpid()), KM_HELPER);
-  EXPECT_EQ(k.c->nroles, 1);
-  EXPECT_EQ(k.c->roles[0] >> 8, getpid());
+  EXPECT_EQ(km_counters_nroles(k.c), 1);
+  pid_t pid = 0;
+  km_role role = KM_NO_ROLE;
+  ASSERT_TRUE(km_counters_role_at(k.c, 0, &pid, &role));
+  EXPECT_EQ(pid, getpid());
+  EXPECT_EQ(role, KM_HELPER);
+  EXPECT_EQ(km_counters_pid_of(k.c, KM_HELPER), getpid());
+  EXPECT_EQ(km_counters_pid_of(k.c, KM_PARENT), -1);
 }
 
 TEST(AgentCounters, StatusStrings) {
