@@ -50,19 +50,26 @@ static void send_ready(void)
     km_line_send(&line);
 }
 
-static int fail(const char *what, const char *detail)
+/* An `error` line for what:detail, with errno and msg (strerror when empty). */
+static int fail_because(const char *what, const char *detail, const char *msg)
 {
     char full[128];
     int err = errno;
     snprintf(full, sizeof full, "%s%s%s", what, *detail ? ":" : "", detail);
-    km_send_error(full, err, strerror(err));
+    km_send_error(full, err, *msg ? msg : strerror(err));
     return -1;
+}
+
+static int fail(const char *what, const char *detail)
+{
+    return fail_because(what, detail, "");
 }
 
 /* Everything the cell asks for, up to a running container. */
 static int start_cell(void)
 {
     const char *step = "";
+    char why[160];
     int i;
     for (i = 0; i < cell.nmodules; i++)
         if (km_load_module(cell.modules[i].file, cell.modules[i].params) != 0)
@@ -70,9 +77,8 @@ static int start_cell(void)
     for (i = 0; i < cell.nsysctls; i++)
         if (km_set_sysctl(cell.sysctls[i].name, cell.sysctls[i].value) != 0)
             return fail("sysctl", cell.sysctls[i].name);
-    if (cell.swap > 0 && km_swap_enable(cell.swap_dev, cell.swap, &step) != 0)
-        /* A short device has been reported already, with both sizes. */
-        return errno == ENOSPC ? -1 : fail("swap", step);
+    if (cell.swap > 0 && km_swap_enable(cell.swap_dev, cell.swap, &step, why, sizeof why) != 0)
+        return fail_because("swap", step, why);
     if (km_memcg_setup(&cell, &step) != 0)
         return fail("memcg", step);
     if (!(counters = km_counters_create()))

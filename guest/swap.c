@@ -10,7 +10,6 @@
 #include <sys/swap.h>
 #include <unistd.h>
 
-#include "channel.h"
 #include "swap_size.h"
 #include "util.h"
 
@@ -26,17 +25,16 @@ struct swap_info_header {
 };
 
 /* The header page, once the device is known to hold the whole area. */
-static int write_header(int fd, const char *dev, uint64_t size, const unsigned char *page, const char **step)
+static int write_header(int fd, const char *dev, uint64_t size, const unsigned char *page, const char **step,
+                        char *why, size_t why_size)
 {
     uint64_t dev_bytes;
-    char msg[160];
     *step = "device-size";
     if (ioctl(fd, BLKGETSIZE64, &dev_bytes) != 0)
         return -1;
     /* On a shorter device swapon fails with a bare EINVAL ("Swap area shorter
      * than signature indicates" on the console): say which sizes instead. */
-    if (km_swap_size_check(dev, dev_bytes, size, msg, sizeof msg) != 0) {
-        km_send_error("swap:device-size", ENOSPC, msg);
+    if (km_swap_size_check(dev, dev_bytes, size, why, why_size) != 0) {
         errno = ENOSPC;
         return -1;
     }
@@ -46,12 +44,13 @@ static int write_header(int fd, const char *dev, uint64_t size, const unsigned c
     return 0;
 }
 
-int km_swap_enable(const char *dev, uint64_t size, const char **step)
+int km_swap_enable(const char *dev, uint64_t size, const char **step, char *why, size_t why_size)
 {
     static unsigned char page[SWAP_PAGE];
     struct swap_info_header info = {.version = 1, .last_page = (uint32_t)(size / SWAP_PAGE - 1)};
     int fd, waited;
 
+    why[0] = '\0';
     *step = "wait-device";
     for (waited = 0; !km_exists(dev); waited += 50) {
         if (waited >= 5000) {
@@ -74,7 +73,7 @@ int km_swap_enable(const char *dev, uint64_t size, const char **step)
     fd = open(dev, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
-    if (write_header(fd, dev, size, page, step) != 0) {
+    if (write_header(fd, dev, size, page, step, why, why_size) != 0) {
         int saved = errno;
         close(fd);
         errno = saved;

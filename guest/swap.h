@@ -3,12 +3,13 @@
 #ifndef KMATRIX_GUEST_SWAP_H
 #define KMATRIX_GUEST_SWAP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Waits for dev to appear (a module just created it), writes a version-1
  * swap header for size bytes and enables it. Returns 0 or -1 with errno;
- * *step names what failed. A device smaller than size is ENOSPC, after an
- * `error` line of its own that names both sizes. */
-int km_swap_enable(const char *dev, uint64_t size, const char **step);
+ * *step names what failed, and why (why_size bytes) says more than errno
+ * when it can: for a device smaller than size (ENOSPC), both sizes. */
+int km_swap_enable(const char *dev, uint64_t size, const char **step, char *why, size_t why_size);
 
 #endif
