@@ -63,6 +63,11 @@ std::optional<std::string> Message::get(std::string_view key) const {
   return std::nullopt;
 }
 
+std::optional<int64_t> Message::get_int(std::string_view key) const {
+  const std::optional<std::string> text = get(key);
+  return text ? parse_number<int64_t>(*text) : std::nullopt;
+}
+
 std::vector<std::string> Message::get_all(std::string_view key) const {
   std::vector<std::string> out;
   for (const auto& [k, v] : fields)

@@ -35,6 +35,8 @@ struct Message {
 
   // The first value of `key`, if present.
   std::optional<std::string> get(std::string_view key) const;
+  // The same as a decimal integer; nullopt when absent or not one.
+  std::optional<int64_t> get_int(std::string_view key) const;
   // Every value of a repeated key, in wire order.
   std::vector<std::string> get_all(std::string_view key) const;
 };

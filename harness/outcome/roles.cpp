@@ -1,6 +1,6 @@
 #include "outcome/roles.h"
 
-#include <charconv>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -34,6 +34,10 @@ std::string_view process_name(Role role) {
   return "";
 }
 
+std::string_view display_name(std::optional<Role> role, std::string_view comm) {
+  return !role || *role == Role::other ? comm : process_name(*role);
+}
+
 void Roles::add(int pid, Role role) {
   by_pid_[pid] = role;
   if (role == Role::init) init_pid_ = pid;
@@ -42,17 +46,17 @@ void Roles::add(int pid, Role role) {
 
 void Roles::add(const agent::Message& line) {
   const bool started = line.type == KM_MSG_STARTED;
-  const std::string pid_text = line.get(started ? "ctinit" : "pid").value_or("");
+  const char* pid_key = started ? "ctinit" : "pid";
+  const std::optional<int64_t> pid = line.get_int(pid_key);
   const std::string role_text = started ? KM_ROLE_INIT : line.get("role").value_or("");
-  int pid = 0;
-  const auto [end, ec] = std::from_chars(pid_text.data(), pid_text.data() + pid_text.size(), pid);
-  if (ec != std::errc{} || end != pid_text.data() + pid_text.size() || pid <= 0)
-    throw agent::ProtocolError(fmt::format("role {}: pid={} is not a pid", line.seq, pid_text));
+  if (!pid || *pid <= 0 || *pid > std::numeric_limits<int>::max())
+    throw agent::ProtocolError(
+        fmt::format("role {}: {}={} is not a pid", line.seq, pid_key, line.get(pid_key).value_or("")));
   const std::optional<Role> role = role_from_string(role_text);
   // Children and others are what is left: the agent never names them.
   if (!role || *role == Role::child || *role == Role::other)
     throw agent::ProtocolError(fmt::format("role {}: unknown role={}", line.seq, role_text));
-  add(pid, *role);
+  add(static_cast<int>(*pid), *role);
 }
 
 Role Roles::of(int pid, std::string_view comm) const {

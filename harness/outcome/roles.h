@@ -20,6 +20,10 @@ std::optional<Role> role_from_string(std::string_view text);
 // The name the agent gives a process of that role: "ctinit", "helper",
 // "wlparent", "wlchild" ("" for other).
 std::string_view process_name(Role role);
+// How reports name a process: by its role's process name, so that a fork of
+// ctinit killed before it renamed itself reads "helper"; `comm`, the name the
+// console printed, for other (and for records without roles).
+std::string_view display_name(std::optional<Role> role, std::string_view comm);
 
 class Roles {
  public:

@@ -1,7 +1,6 @@
 #include "outcome/verdict.h"
 
 #include <algorithm>
-#include <charconv>
 
 #include <fmt/format.h>
 
@@ -11,24 +10,13 @@ namespace kmx::outcome {
 
 namespace {
 
-std::optional<int64_t> counter(const agent::Message& msg, std::string_view key) {
-  const std::optional<std::string> text = msg.get(key);
-  if (!text) return std::nullopt;
-  int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc{} || end != text->data() + text->size()) return std::nullopt;
-  return value;
-}
-
 Victim victim_of(const console::OomKill& kill, const Roles& roles) {
-  const Role role = roles.of(kill.pid, kill.comm);
   return Victim{
       .pid = kill.pid,
       .comm = kill.comm,
       .score = kill.score,
       .uid = kill.uid,
-      .role = role,
-      .workload_child = role == Role::child,
+      .role = roles.of(kill.pid, kill.comm),
       .constraint = kill.constraint,
       .chosen_pid = kill.chosen_pid,
       .chosen_comm = kill.chosen_comm,
@@ -39,8 +27,8 @@ Victim victim_of(const console::OomKill& kill, const Roles& roles) {
 std::string victims_summary(const std::vector<Victim>& victims) {
   std::vector<std::string> others;
   for (const Victim& v : victims) {
-    if (v.role == Role::child) continue;
-    const std::string_view name = v.role == Role::other ? v.comm : process_name(v.role);
+    if (v.workload_child()) continue;
+    const std::string_view name = display_name(v.role, v.comm);
     others.push_back(fmt::format("{} {}{}", name, v.pid, v.comm == name ? "" : fmt::format(" (named {})", v.comm)));
   }
   if (others.empty()) return fmt::format("{} OOM kills, all workload children", victims.size());
@@ -68,9 +56,9 @@ AgentFinal agent_final(const std::optional<agent::Message>& done) {
   return AgentFinal{
       .wlparent = done->get("wlparent").value_or(""),
       .ctinit = done->get("ctinit").value_or(""),
-      .started = counter(*done, KM_HB_STARTED),
-      .finished = counter(*done, KM_HB_FINISHED),
-      .killed = counter(*done, KM_HB_KILLED),
+      .started = done->get_int(KM_HB_STARTED),
+      .finished = done->get_int(KM_HB_FINISHED),
+      .killed = done->get_int(KM_HB_KILLED),
   };
 }
 
@@ -95,7 +83,7 @@ Verdict decide(const Trigger& trigger, const std::vector<console::OomKill>& kill
       break;
   }
 
-  if (any([](const Victim& x) { return x.role != Role::child; })) v.flags.emplace_back(kWrongVictim);
+  if (any([](const Victim& x) { return !x.workload_child(); })) v.flags.emplace_back(kWrongVictim);
   // A signal-killed container init took the whole container with it, whoever
   // sent the signal. By pid: a fork of ctinit that had not renamed itself yet
   // is a helper, not the init.

@@ -34,10 +34,11 @@ struct Victim {
   std::optional<int> score;
   int uid = -1;
   Role role = Role::other;
-  bool workload_child = false;  // role == child
   console::Constraint constraint = console::Constraint::unknown;
   int chosen_pid = 0;  // differs from pid when a child was sacrificed
   std::string chosen_comm;
+
+  bool workload_child() const { return role == Role::child; }
 };
 
 // What the agent's `workload-done` said; all empty when it never came.
@@ -46,9 +47,14 @@ struct AgentFinal {
   std::string ctinit;
   std::optional<int64_t> started, finished, killed;
 
+  // Children still alive, when all three counters came.
+  std::optional<int64_t> live() const {
+    if (!started || !finished || !killed) return std::nullopt;
+    return *started - *finished - *killed;
+  }
   // Every child the parent forked has ended. An agent that predates this
   // rule said `workload-done` at the parent's death, with children alive.
-  bool children_ended() const { return started && finished && killed && *started - *finished - *killed <= 0; }
+  bool children_ended() const { return live() && *live() <= 0; }
 };
 // Reads a `workload-done` message; nullopt (never sent) gives an empty AgentFinal.
 AgentFinal agent_final(const std::optional<agent::Message>& done);

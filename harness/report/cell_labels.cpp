@@ -83,9 +83,8 @@ std::string kernel_label(const results::CellResult& c) {
 }
 
 std::string victim_name(const nlohmann::json& victim) {
-  const std::optional<outcome::Role> role = outcome::role_from_string(victim.value("role", ""));
-  if (!role || *role == outcome::Role::other) return victim.value("comm", "?");
-  return std::string(outcome::process_name(*role));
+  return std::string(
+      outcome::display_name(outcome::role_from_string(victim.value("role", "")), victim.value("comm", "?")));
 }
 
 bool is_workload_child(const nlohmann::json& victim) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "compare/distribution.h"
+#include "outcome/roles.h"
 #include "report/cell_labels.h"
 
 namespace kmx::report {
@@ -38,9 +39,10 @@ std::string kills_part(const results::CellResult& c) {
 // fault, say): a step of its own, as its children outlive it.
 std::optional<std::string> parent_part(const results::CellResult& c) {
   const std::string end = c.agent.value("wlparent", "");
-  const auto oom_killed = [](const nlohmann::json& v) { return victim_name(v) == "wlparent"; };
+  const std::string_view parent = outcome::process_name(outcome::Role::parent);
+  const auto oom_killed = [&](const nlohmann::json& v) { return victim_name(v) == parent; };
   if (!end.starts_with("signal:") || std::any_of(c.victims.begin(), c.victims.end(), oom_killed)) return std::nullopt;
-  return fmt::format("wlparent ended by {}, not by the OOM killer", end);
+  return fmt::format("{} ended by {}, not by the OOM killer", parent, end);
 }
 
 std::string end_part(const results::CellResult& c) {

@@ -15,7 +15,7 @@ nlohmann::json victims_json(const std::vector<outcome::Victim>& victims) {
         {"score", v.score ? nlohmann::json(*v.score) : nlohmann::json(nullptr)},
         {"uid", v.uid},
         {"role", outcome::to_string(v.role)},
-        {"workload_child", v.workload_child},
+        {"workload_child", v.workload_child()},
         {"constraint", console::to_string(v.constraint)},
     };
     if (v.chosen_pid != v.pid) j["chosen"] = {{"pid", v.chosen_pid}, {"comm", v.chosen_comm}};
@@ -46,11 +46,11 @@ nlohmann::json agent_json(const CellRecordInput& in) {
       {"cpu_ticks", {{"user", hb->cpu_user}, {"sys", hb->cpu_sys}, {"idle", hb->cpu_idle}}},
   });
   // The final report is newer than the last heartbeat.
-  if (in.final.started && in.final.finished && in.final.killed) {
+  if (const std::optional<int64_t> live = in.final.live()) {
     j["started"] = *in.final.started;
     j["finished"] = *in.final.finished;
     j["killed"] = *in.final.killed;
-    j["live"] = *in.final.started - *in.final.finished - *in.final.killed;
+    j["live"] = *live;
   }
   return j;
 }

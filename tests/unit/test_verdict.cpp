@@ -63,7 +63,7 @@ TEST(Verdict, OomKilledWorkloadChildrenOnly) {
   EXPECT_EQ(v.outcome, Outcome::oom_killed);
   ASSERT_EQ(v.victims.size(), 2u);
   EXPECT_EQ(v.victims[0].pid, 699);
-  EXPECT_TRUE(v.victims[0].workload_child);
+  EXPECT_TRUE(v.victims[0].workload_child());
   EXPECT_EQ(v.victims[0].score, 1);
   EXPECT_EQ(v.victims[0].uid, 30000);
   EXPECT_EQ(v.victims[0].constraint, Constraint::memcg);
@@ -83,7 +83,7 @@ TEST(Verdict, SeedPatternWrongVictimSacrificedChildContainerDied) {
   const Verdict v = decide(trig(TriggerKind::workload_done), kills, done(1, "signal:9"));
   EXPECT_EQ(v.outcome, Outcome::oom_killed);
   EXPECT_EQ(v.flags, (std::vector<std::string>{"wrong-victim", "container-died", "sacrificed-child"}));
-  EXPECT_FALSE(v.victims[0].workload_child);
+  EXPECT_FALSE(v.victims[0].workload_child());
   EXPECT_EQ(v.victims[0].chosen_pid, 452);
   EXPECT_EQ(v.victims[0].chosen_comm, "ctinit");
   EXPECT_NE(v.detail.find("mingetty1 453"), std::string::npos) << v.detail;
@@ -132,7 +132,7 @@ TEST(Verdict, VictimsByRoleNotByName) {
   EXPECT_EQ(v.victims[2].role, Role::helper);
   EXPECT_EQ(v.victims[3].role, Role::child);
   EXPECT_EQ(v.victims[4].role, Role::child);
-  EXPECT_TRUE(v.victims[3].workload_child);
+  EXPECT_TRUE(v.victims[3].workload_child());
   EXPECT_TRUE(has(v, kWrongVictim));
   EXPECT_FALSE(has(v, kContainerDied)) << "the init's pid never died";
   EXPECT_NE(v.detail.find("helper 748 (named ctinit)"), std::string::npos) << v.detail;
