@@ -15,14 +15,16 @@ namespace {
 
 // The experiment without the kernel: what pairs a base cell with a candidate
 // cell on another kernel.
-std::string experiment_key(const results::CellResult& c) {
+nlohmann::json experiment(const results::CellResult& c) {
   nlohmann::json p = c.parameters;
   if (p.contains("run")) {
     p["run"].erase("kernel");
     p["run"].erase("modules_dir");
   }
-  return p.dump();
+  return p;
 }
+
+std::string experiment_key(const results::CellResult& c) { return experiment(c).dump(); }
 
 // Does some experiment of this side run on more than one kernel?
 std::optional<std::string> several_kernels(const std::vector<results::CellResult>& cells) {
@@ -197,8 +199,8 @@ Comparison compare_runs(const std::vector<results::CellResult>& base,
 std::string unpaired_cause(const std::vector<results::CellResult>& base,
                            const std::vector<results::CellResult>& candidate) {
   if (base.empty() || candidate.empty()) return fmt::format("{} holds no cell", base.empty() ? "BASE" : "CANDIDATE");
-  const nlohmann::json b = nlohmann::json::parse(experiment_key(base.front()));
-  const nlohmann::json c = nlohmann::json::parse(experiment_key(candidate.front()));
+  const nlohmann::json b = experiment(base.front());
+  const nlohmann::json c = experiment(candidate.front());
   for (const nlohmann::json& op : nlohmann::json::diff(b, c)) {
     const nlohmann::json::json_pointer at(op.at("path").get<std::string>());
     std::string dotted = at.to_string().substr(1);
