@@ -497,25 +497,28 @@ class Loader {
     return name;
   }
 
+  // The last setting of the cell that `matches`; nullptr when none does (a value left at the built-in default).
+  template <typename Match>
+  static const Setting* last_setting(const Draft& d, Match matches) {
+    const auto s = std::find_if(d.settings.rbegin(), d.settings.rend(), matches);
+    return s == d.settings.rend() ? nullptr : &*s;
+  }
+
   // Where the later of two keys was set, for an error about both.
   static toml::source_region later_setting(const Draft& d, std::string_view a, std::string_view b) {
-    for (auto s = d.settings.rbegin(); s != d.settings.rend(); ++s)
-      if (s->key == a || s->key == b) return s->where;
-    return d.where;
+    const Setting* s = last_setting(d, [&](const Setting& x) { return x.key == a || x.key == b; });
+    return s ? s->where : d.where;
   }
 
   // Where the cell's last sysctl was set.
   static toml::source_region last_sysctl(const Draft& d) {
-    for (auto s = d.settings.rbegin(); s != d.settings.rend(); ++s)
-      if (s->key.starts_with(kSysctlPrefix)) return s->where;
-    return d.where;
+    const Setting* s = last_setting(d, [](const Setting& x) { return x.key.starts_with(kSysctlPrefix); });
+    return s ? s->where : d.where;
   }
 
   // The setting that gave a cell its value of `key`; nullptr for a value left at the built-in default.
   static const Setting* setting_of(const Draft& d, std::string_view key) {
-    for (auto s = d.settings.rbegin(); s != d.settings.rend(); ++s)
-      if (s->key == key) return &*s;
-    return nullptr;
+    return last_setting(d, [&](const Setting& x) { return x.key == key; });
   }
 
   // The agent would stop such a cell inside the guest (guest/memcg.c); the
