@@ -123,12 +123,13 @@ std::optional<std::string> built_in_by(const std::string& module, const std::opt
   return std::nullopt;
 }
 
+// `built_in`: built_in_by's answer for the module.
 CheckItem check_driver(const std::string& module, const std::optional<KernelConfig>& config,
-                       const ModuleNames& modules) {
+                       const ModuleNames& modules, const std::optional<std::string>& built_in) {
   const std::string what = "driver " + module;
   const std::string_view option = option_of(module);
   const std::string value = value_of(config, option);
-  if (const auto by = built_in_by(module, config, modules)) return {what, CheckStatus::ok, fmt::format("built in ({})", *by)};
+  if (built_in) return {what, CheckStatus::ok, fmt::format("built in ({})", *built_in)};
   if (modules.files.contains(canonical_module_name(module))) return {what, CheckStatus::ok, "module in image"};
   if (value == "m") return {what, CheckStatus::missing, fmt::format("{}=m but the image has no {} module", option, module)};
   if (config && !option.empty()) return {what, CheckStatus::missing, fmt::format("{} is not set", option)};
@@ -148,8 +149,9 @@ KernelCheck check_kernel(const std::optional<KernelConfig>& config, const Kernel
   for (const Requirement& r : requirements())
     check.items.push_back(check_requirement(r, config, version, needed(r.need, needs)));
   for (const std::string& m : needs.modules) {
-    check.items.push_back(check_driver(m, config, modules));
-    if (built_in_by(m, config, modules)) check.built_in.insert(m);
+    const std::optional<std::string> built_in = built_in_by(m, config, modules);
+    check.items.push_back(check_driver(m, config, modules, built_in));
+    if (built_in) check.built_in.insert(m);
   }
   return check;
 }
