@@ -14,6 +14,7 @@ packages=(
   dpkg-dev
   rpm
   chromium libxml2-utils
+  curl unzip
 )
 
 missing=()
@@ -28,4 +29,11 @@ if ((${#missing[@]})); then
   echo "ci/setup.sh: installing ${missing[*]}"
   $sudo apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+# The CI template checkers (ci/tools) come from the npm registry. A machine
+# with its own Node.js (e.g. NodeSource's 20) keeps it; else Debian's.
+if ! command -v npm >/dev/null; then
+  echo "ci/setup.sh: installing nodejs npm"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends nodejs npm
 fi

@@ -20,14 +20,18 @@ std::string expectation(const compare::CellGroup& g) {
 
 }  // namespace
 
+std::string what_happened(const std::vector<const results::CellResult*>& records) {
+  // Repeats are summed up by their outcomes; one run tells its story.
+  if (records.empty()) return "-";
+  return records.size() == 1 ? cell_story(*records.front()) : bucket_text(records);
+}
+
 Table seed_table(const std::vector<compare::CellGroup>& groups) {
   Table t{{"cell", "run as", "processes × size", "share of limit", "kernel", "what happened", "expected"}, {}};
   for (const compare::CellGroup& g : groups) {
     const results::CellResult& c = *g.records.front();
-    // Repeats are summed up by their outcomes; one run tells its story.
-    const std::string happened = g.records.size() == 1 ? cell_story(c) : bucket_text(g.records);
-    t.rows.push_back({c.name, run_as(c), procs_by_size(c), share_of_limit(c), kernel_label(c), happened,
-                      expectation(g)});
+    t.rows.push_back({c.name, run_as(c), procs_by_size(c), share_of_limit(c), kernel_label(c),
+                      what_happened(g.records), expectation(g)});
   }
   return t;
 }
