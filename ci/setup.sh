@@ -14,7 +14,8 @@ packages=(
   dpkg-dev
   rpm
   chromium libxml2-utils
-  curl unzip
+  curl unzip  # ci/nightly-compare.sh fetches GitLab's baseline artifact
+  rsync       # gitlab-ci-local (tests/ci) copies the project with it
 )
 
 missing=()

@@ -35,7 +35,7 @@ git add -A
 git -c user.name=ci -c user.email=ci@localhost commit -q -m "project as pushed"
 git remote add origin https://gitlab.example.com/kmatrix/kmatrix.git
 
-nightly=(--force-shell-executor --variable CI_PIPELINE_SOURCE=schedule --variable "KMATRIX=$kmatrix"
+nightly=(--force-shell-executor --ignore-predefined-vars CI_PIPELINE_SOURCE --variable CI_PIPELINE_SOURCE=schedule --variable "KMATRIX=$kmatrix"
   --variable KMATRIX_MATRIX=tests/ci/two-cells.toml
   --variable "XDG_CACHE_HOME=${XDG_CACHE_HOME:-$HOME/.cache}")
 
@@ -63,22 +63,31 @@ for f in report.html junit.xml summary.md compare.md; do [[ -s nightly/$f ]] || 
 grep -q "no baseline" nightly/compare.md || fail "a first nightly must say it had no baseline"
 grep -q '"outcome":"oom-killed"' nightly/cells.jsonl || fail "the exceeds cell was not oom-killed: $(cat nightly/cells.jsonl)"
 
+# The compare job alone, against the baseline $1; its log in compare.log.
+compare_job() {
+  "${gcl[@]}" kmatrix-compare "${nightly[@]}" --variable "KMATRIX_BASELINE=$1" 2>&1 | tee compare.log
+  return "${PIPESTATUS[0]}"
+}
+
 step "compare job against a good baseline: passes"
 cp -r nightly good
-"${gcl[@]}" kmatrix-compare "${nightly[@]}" --variable "KMATRIX_BASELINE=$work/good" || fail "a good baseline failed the pipeline"
+compare_job "$work/good" || fail "a good baseline failed the pipeline"
+grep -q "PASS  kmatrix-compare" compare.log || fail "the compare job did not pass"
 grep -q "\*\*0 regression(s)\*\*" nightly/compare.md || fail "no '0 regression(s)' in compare.md"
 
 step "compare job against a doctored baseline (exceeds completed there): fails"
 cp -r good doctored
 sed -i 's/"outcome":"oom-killed"/"outcome":"completed"/' doctored/cells.jsonl
-if "${gcl[@]}" kmatrix-compare "${nightly[@]}" --variable "KMATRIX_BASELINE=$work/doctored"; then
-  fail "the doctored baseline did not fail the pipeline"
-fi
+# gitlab-ci-local exits 0 even so, as it does for any failed job with an
+# allow_failure (ours allows exit 4 only); GitLab fails the pipeline.
+compare_job "$work/doctored" || true
+grep -q "FAIL  kmatrix-compare" compare.log || fail "the doctored baseline did not fail the compare job"
 grep -q "\*\*1 regression(s)\*\*" nightly/compare.md || fail "compare.md does not name the regression"
 
 step "compare job against a baseline from an older kmatrix: said, no false regression"
 cp -r good older
-echo '{"cell":"fits","result":"ok"}' >older/cells.jsonl
-"${gcl[@]}" kmatrix-compare "${nightly[@]}" --variable "KMATRIX_BASELINE=$work/older" || fail "an unreadable baseline failed the pipeline"
+sed -i 's/"outcome":/"result":/' older/cells.jsonl  # a record shape this kmatrix does not know
+compare_job "$work/older" || fail "an unreadable baseline failed the pipeline"
+grep -q "PASS  kmatrix-compare" compare.log || fail "an unreadable baseline failed the compare job"
 grep -q "cannot be read by this kmatrix" nightly/compare.md || fail "compare.md does not say the baseline was unreadable"
 echo "ci templates: ok"
