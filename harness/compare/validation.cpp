@@ -82,6 +82,10 @@ Validation validate(const Comparison& cmp, std::vector<NotRunnable> not_runnable
     return c.base.samples > 0 && c.candidate.samples > 0 && (c.base.flaky() || c.candidate.flaky());
   });
   const double level = alpha / static_cast<double>(std::max<long>(mixed, 1));
+  const auto could_not_run = [&](const std::string& cell, const std::string& kernel) {
+    return std::any_of(v.not_runnable.begin(), v.not_runnable.end(),
+                       [&](const NotRunnable& n) { return n.cell == cell && n.kernel == kernel; });
+  };
   for (const CellComparison& c : cmp.cells) {
     switch (c.change) {
       case Change::regression: v.worse.push_back(&c); continue;
@@ -94,11 +98,13 @@ Validation validate(const Comparison& cmp, std::vector<NotRunnable> not_runnable
       case Change::inconclusive:
         v.unsettled.push_back({&c, c.reason, "run the cell again; its evidence says what failed around the kernel"});
         continue;
+      // A cell one kernel could not run is told once, by its not_runnable entry.
       case Change::removed:
-        v.unsettled.push_back({&c, "ran on OLD only", "run it on NEW (a kernel that can run it)"});
+        if (!could_not_run(c.name, "NEW")) v.unsettled.push_back({&c, "ran on OLD only", "run it on NEW"});
         continue;
       case Change::added:
-        v.unsettled.push_back({&c, "ran on NEW only", "run it on OLD: there is nothing to compare against"});
+        if (!could_not_run(c.name, "OLD"))
+          v.unsettled.push_back({&c, "ran on NEW only", "run it on OLD: there is nothing to compare against"});
         continue;
     }
     const int errors = infra_errors(c.base) + infra_errors(c.candidate);

@@ -132,7 +132,16 @@ TEST(Validate, ACellNewCannotRunIsInconclusiveWithWhatWouldSettleIt) {
   EXPECT_EQ(v.safety, Safety::inconclusive);
   const std::string md = report::validation_markdown(s.cmp, v, kLabels);
   EXPECT_NE(md.find("NEW cannot run it: cgroup v2: CONFIG_MEMCG missing"), std::string::npos) << md;
-  EXPECT_NE(md.find("ran on OLD only"), std::string::npos) << md;
+  EXPECT_NE(md.find("but 1 cell(s) are not settled"), std::string::npos) << md;  // told once, not twice
+  EXPECT_EQ(md.find("ran on OLD only"), std::string::npos) << md;
+}
+
+TEST(Validate, ACellMissingOnOneSideForNoKnownReasonIsUnsettled) {
+  const Sides s({{.name = "a"}, {.name = "b", .procs = 3}}, {{.name = "a"}});
+  const compare::Validation v = s.validation();
+  EXPECT_EQ(v.safety, Safety::inconclusive);
+  ASSERT_EQ(v.unsettled.size(), 1u);
+  EXPECT_EQ(v.unsettled.front().why, "ran on OLD only");
 }
 
 TEST(Validate, HtmlEscapesWhatTheRunHolds) {
