@@ -78,7 +78,8 @@ Kernel resolve_kernel(const std::string& spec, const fs::path& modules_dir, cons
 std::optional<std::string> known_release(const std::string& spec, const fs::path& cache_dir) {
   const ImageStore store(cache_dir);
   if (is_catalog_name(spec)) {
-    const CatalogEntry& entry = load_catalog(default_catalog_path()).at(spec);
+    const Catalog catalog = load_catalog(default_catalog_path());
+    const CatalogEntry& entry = catalog.at(spec);
     if (const auto sha = store.ref(spec))
       if (const auto r = store.find(*sha)) return r->release;
     if (!entry.release.empty()) return entry.release;

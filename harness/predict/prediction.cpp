@@ -12,7 +12,7 @@ namespace {
 
 using outcome::Role;
 
-std::string mib(int64_t pages) { return fmt::format("{} MiB", pages * 4096 / (1 << 20)); }
+std::string mib(int64_t pages) { return fmt::format("{:.0f} MiB", static_cast<double>(pages) / 256.0); }
 
 // The kills of successive OOM runs: each removes its victim; a killed helper
 // is respawned by the init (a new, youngest child of it), and the children of
@@ -83,7 +83,7 @@ std::string why_line(const Prediction& p, const OomRules& rules) {
     out += fmt::format(" -> {}{}", score_text(p, *child), child->root && rules.root_bonus != RootBonus::none ? " (root bonus)" : "");
   const char* relation = child->points > init->points ? ">" : child->points == init->points ? "=" : "<";
   out += fmt::format(" {} init's {}", relation, init->points);
-  if (p.ties_with_init) out += ": ties, the walk meets init first";
+  if (p.ties_with_init) out += p.chosen == Role::init ? ": ties, the walk meets init first" : ": ties, the youngest wins";
   if (p.chosen) {
     out += fmt::format("; {} chosen", outcome::to_string(*p.chosen));
     if (!p.victims.empty() && p.victims.front() != *p.chosen)

@@ -25,7 +25,8 @@ Observed observed_of(const nlohmann::json& victims) {
   for (const nlohmann::json& v : victims) {
     std::optional<Role> role;
     if (v.contains("role") && v["role"].is_string()) role = outcome::role_from_string(v["role"].get<std::string>());
-    if ((!role || *role == Role::other) && v.value("workload_child", false)) role = Role::child;
+    // Records made before roles: the role the name tells (outcome::Roles' fallback).
+    if (!role) role = outcome::Roles{}.of(v.value("pid", 0), v.value("comm", ""));
     const Role r = role.value_or(Role::other);
     if (!o.first_victim) o.first_victim = r;
     ++o.kills;

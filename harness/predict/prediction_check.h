@@ -25,7 +25,8 @@ struct Observed {
   int child_kills = 0;
 };
 
-// From a record's "victims" (their "role"; "workload_child" in records without roles).
+// From a record's "victims" (their "role"; in records made before roles, the
+// role their name tells).
 Observed observed_of(const nlohmann::json& victims);
 
 // The parameters the model reads, from a record's "parameters" (matrix::parameters_json).

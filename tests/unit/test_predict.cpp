@@ -338,7 +338,8 @@ TEST(PredictCheck, ObservedClassFromTheFirstVictim) {
   EXPECT_EQ(o.kills, 3);
   EXPECT_EQ(o.child_kills, 2);
   EXPECT_EQ(observed_of(nlohmann::json::array()).cls, PredictedClass::no_kill);
-  EXPECT_EQ(observed_of(nlohmann::json::parse(R"([{"workload_child":true}])")).cls, PredictedClass::workload_killed);
+  EXPECT_EQ(observed_of(nlohmann::json::parse(R"([{"comm":"wlchild"}])")).cls, PredictedClass::workload_killed);
+  EXPECT_EQ(observed_of(nlohmann::json::parse(R"([{"comm":"helper"}])")).first_victim, Role::helper);
 }
 
 TEST(PredictCheck, WrongCellsSayWhy) {
