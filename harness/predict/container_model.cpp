@@ -31,7 +31,6 @@ ContainerModel container_model(const matrix::Cell& cell, const AgentBaseline& b)
   const int64_t size = pages_up(w.size);
   const int64_t child_charge = b.child_pages + size;
   const int64_t child_ptes = b.pagetables + (static_cast<int64_t>(w.size) + kPtePageSpan - 1) / kPtePageSpan;
-  m.child_pages = child_charge + child_ptes;
   m.concurrent_children =
       w.fork_pacing_ms == 0 ? w.procs
                             : static_cast<int>(std::min<uint64_t>(w.procs, w.hold_ms / w.fork_pacing_ms + 1));

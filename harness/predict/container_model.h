@@ -30,7 +30,6 @@ struct ContainerModel {
   int64_t totalpages = 0;         // what the memcg killer divides by: min(limit + swap, memory+swap limit)
   int64_t swap_pages = 0;         // of the guest's swap device (its first page is the header)
   int64_t system_totalpages = 0;  // RAM + swap of the guest, what /proc/PID/oom_score divides by
-  int64_t child_pages = 0;        // one child that touched all of its size: rss + swap + page tables
   int64_t demand_pages = 0;       // every task at once, charged pages (rss + swap)
   int concurrent_children = 0;    // alive at once (fork pacing against the hold)
   bool fits = false;              // demand <= totalpages: no OOM

@@ -32,11 +32,13 @@ struct OomRules {
   RootBonus root_bonus;
   bool sacrifice_child;  // "prefer children over parent", until bbbe48029720 (5.1)
   bool floor_at_one;     // an eligible task scores at least 1, until 5.9 (9066e5cfb73c)
-  // Of tasks with equal points the youngest is chosen: from 3.6, whose memcg
-  // killer walks the cgroup's own tasks (9cbb78bb3143), youngest first until
-  // 4.5, and from 4.6 oldest first but replacing the chosen task on equal
-  // points (oom_evaluate_task()). Before, the global task list, oldest first,
-  // and only more points replace: the oldest (the container's init) wins.
+  // Of tasks with equal points the youngest is chosen from 3.6 on, whose
+  // memcg killer walks the cgroup's own tasks ("mm, memcg: introduce own oom
+  // handler to iterate only over its own threads"; the 3.10.105 log's ties
+  // go to the youngest child), and from 4.8 on oom_evaluate_task() replaces
+  // the chosen task on equal points (the Debian 5.10-6.12 logs). Before 3.6
+  // the memcg killer walks the global task list oldest first and only more
+  // points replace: the oldest, the container's init, wins (2.6.32-el6, 3.4).
   bool youngest_wins_ties;
   ProcScale proc_scale;
 };

@@ -10,11 +10,19 @@ namespace {
 
 using outcome::Role;
 
-std::string said(PredictedClass cls, const std::optional<Role>& first, int kills) {
-  if (cls == PredictedClass::unknown) return "no model";
-  if (!first) return "nothing killed";
-  const std::string who = first == Role::child ? "a child" : fmt::format("the {}", outcome::to_string(*first));
-  return kills > 0 ? fmt::format("{} kill(s), {} first", kills, who) : fmt::format("{} first", who);
+std::string first_text(const std::optional<Role>& first) {
+  return first == Role::child ? "a child first" : fmt::format("the {} first", outcome::to_string(*first));
+}
+
+std::string observed_text(const Observed& o) {
+  if (!o.first_victim) return "nothing killed";
+  return fmt::format("{} kill(s), {} of them children, {}", o.kills, o.child_kills, first_text(o.first_victim));
+}
+
+std::string predicted_text(const Prediction& p) {
+  if (p.predicted == PredictedClass::unknown) return "no model";
+  if (p.victims.empty()) return "nothing killed";
+  return first_text(p.victims.front());
 }
 
 }  // namespace
@@ -70,9 +78,7 @@ CheckRow check_cell(const std::string& run, const results::CellResult& cell) {
   row.class_right = row.predicted.predicted == row.observed.cls;
   row.victim_right = row.predicted.predicted != PredictedClass::unknown && predicted_first == row.observed.first_victim;
   if (!row.class_right || !row.victim_right)
-    row.reason = fmt::format("the kernel: {}; the model: {}",
-                             said(row.observed.cls, row.observed.first_victim, row.observed.kills),
-                             said(row.predicted.predicted, predicted_first, 0));
+    row.reason = fmt::format("the kernel: {}; the model: {}", observed_text(row.observed), predicted_text(row.predicted));
   return row;
 }
 

@@ -352,7 +352,7 @@ TEST(PredictCheck, WrongCellsSayWhy) {
   const CheckRow row = check_cell("run", r);
   EXPECT_FALSE(row.class_right);
   EXPECT_FALSE(row.victim_right);
-  EXPECT_EQ(row.reason, "the kernel: 3 kill(s), a child first; the model: the helper first");
+  EXPECT_EQ(row.reason, "the kernel: 3 kill(s), 3 of them children, a child first; the model: the helper first");
   r.victims = nlohmann::json::parse(R"([{"role":"helper"}])");
   EXPECT_TRUE(check_cell("run", r).class_right);
   EXPECT_TRUE(check_cell("run", r).reason.empty());
