@@ -57,6 +57,11 @@ void print_prediction(const std::string& cell, const std::string& spec, const Ke
       fmt::print("  {:<7} {:>4} {:>7} {:>6} {:>5} {:>8} {:>6} {:>6}\n", outcome::to_string(s.role), yes_no(s.root),
                  s.memory.rss, s.memory.swap, s.memory.pagetables, s.points, s.shown, s.proc);
   }
+  if (!p.ranking.empty()) fmt::print("  ranking: {}\n", p.ranking);
+  if (p.chosen) {
+    fmt::print("  chosen: {}{}; first victims: {}\n", outcome::to_string(*p.chosen),
+               p.ties_with_init ? " (a child ties with the init)" : "", predict::victims_text(p.victims));
+  }
   fmt::print("  why: {}\n", p.why);
 }
 

@@ -50,11 +50,6 @@ std::vector<Role> play_kills(const OomRules& rules, std::vector<WalkTask> tasks,
   return victims;
 }
 
-std::string victims_text(const std::vector<Role>& victims) {
-  std::string out;
-  for (Role r : victims) out += (out.empty() ? "" : ", ") + std::string(outcome::to_string(r));
-  return out;
-}
 
 const RoleScore* score_of(const Prediction& p, Role role) {
   for (const RoleScore& s : p.scores)
@@ -66,6 +61,16 @@ std::string score_text(const Prediction& p, const RoleScore& s) {
   if (p.family == "page-scale") return fmt::format("{} points", s.points);
   if (p.family == "legacy") return fmt::format("badness {}", s.points);
   return fmt::format("score {}", s.points);
+}
+
+std::string ranking_text(std::vector<RoleScore> scores) {
+  std::stable_sort(scores.begin(), scores.end(), [](const RoleScore& a, const RoleScore& b) { return a.points > b.points; });
+  std::string out;
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    if (i > 0) out += scores[i].points == scores[i - 1].points ? " = " : " > ";
+    out += fmt::format("{} {}", outcome::to_string(scores[i].role), scores[i].points);
+  }
+  return out;
 }
 
 std::string why_line(const Prediction& p, const OomRules& rules) {
@@ -94,6 +99,12 @@ std::string why_line(const Prediction& p, const OomRules& rules) {
 }
 
 }  // namespace
+
+std::string victims_text(const std::vector<Role>& victims) {
+  std::string out;
+  for (Role r : victims) out += (out.empty() ? "" : ", ") + std::string(outcome::to_string(r));
+  return out;
+}
 
 std::string_view to_string(PredictedClass c) {
   switch (c) {
@@ -125,6 +136,8 @@ Prediction predict(const matrix::Cell& cell, const std::optional<OomRules>& rule
                                      proc_oom_score(*rules, proc_points[i], m.system_totalpages)});
         break;
       }
+
+  p.ranking = ranking_text(p.scores);
 
   if (cell.container.oom_kill_disable) {
     p.predicted = PredictedClass::no_kill;
@@ -166,6 +179,7 @@ nlohmann::json to_json(const Prediction& p) {
           {"class", to_string(p.predicted)},
           {"totalpages", p.totalpages},
           {"scores", scores},
+          {"ranking", p.ranking},
           {"chosen", p.chosen ? nlohmann::json(outcome::to_string(*p.chosen)) : nlohmann::json(nullptr)},
           {"ties_with_init", p.ties_with_init},
           {"victims", victims},

@@ -38,7 +38,8 @@ struct Prediction {
   int64_t totalpages = 0;
   std::vector<RoleScore> scores;  // init, helper, parent, a full child (the tasks of each kind score alike)
   std::optional<outcome::Role> chosen;   // the first OOM's chosen task
-  bool ties_with_init = false;           // the chosen task's points equal the init's or a helper's
+  std::string ranking;                   // "child 13 > init 1 = helper 1 = parent 1"
+  bool ties_with_init = false;           // a workload child's points equal the init's or a helper's
   std::vector<outcome::Role> victims;    // the first kills, in order
   PredictedClass predicted = PredictedClass::unknown;
   std::string why;  // one line
@@ -48,6 +49,9 @@ struct Prediction {
 inline constexpr int kPredictedKills = 4;
 
 Prediction predict(const matrix::Cell& cell, const std::optional<OomRules>& rules);
+
+// "helper, helper, parent"
+std::string victims_text(const std::vector<outcome::Role>& victims);
 
 nlohmann::json to_json(const Prediction& p);
 

@@ -291,6 +291,8 @@ TEST(Predict, SeedMatrixOnCentos65AsThePostObserved) {
   EXPECT_EQ(row3.chosen, Role::init);
   EXPECT_TRUE(row3.ties_with_init);
   EXPECT_EQ(row3.victims, (std::vector<Role>{Role::helper, Role::helper, Role::parent, Role::helper}));
+  EXPECT_EQ(row3.ranking, "init 1 = helper 1 = parent 1 = child 1");
+  EXPECT_EQ(row2.ranking, "child 13 > init 1 = helper 1 = parent 1");
   EXPECT_TRUE(row1.ties_with_init);
   EXPECT_FALSE(row2.ties_with_init);
   EXPECT_EQ(row2.victims.front(), Role::child);
