@@ -50,21 +50,20 @@ std::vector<Role> play_kills(const OomRules& rules, std::vector<WalkTask> tasks,
   return victims;
 }
 
-
 const RoleScore* score_of(const Prediction& p, Role role) {
   for (const RoleScore& s : p.scores)
     if (s.role == role) return &s;
   return nullptr;
 }
 
-std::string score_text(const Prediction& p, const RoleScore& s) {
-  if (p.family == "page-scale") return fmt::format("{} points", s.points);
-  if (p.family == "legacy") return fmt::format("badness {}", s.points);
-  return fmt::format("score {}", s.points);
+// Page-scale and legacy points (1000-scale ones are told with their fraction).
+std::string points_text(const Prediction& p, const RoleScore& s) {
+  return p.family == "legacy" ? fmt::format("badness {}", s.points) : fmt::format("{} points", s.points);
 }
 
 std::string ranking_text(std::vector<RoleScore> scores) {
-  std::stable_sort(scores.begin(), scores.end(), [](const RoleScore& a, const RoleScore& b) { return a.points > b.points; });
+  std::stable_sort(scores.begin(), scores.end(),
+                   [](const RoleScore& a, const RoleScore& b) { return a.points > b.points; });
   std::string out;
   for (std::size_t i = 0; i < scores.size(); ++i) {
     if (i > 0) out += scores[i].points == scores[i - 1].points ? " = " : " > ";
@@ -77,18 +76,19 @@ std::string why_line(const Prediction& p, const OomRules& rules) {
   const RoleScore* child = score_of(p, Role::child);
   const RoleScore* init = score_of(p, Role::init);
   if (!child || !init) return "no workload child in the container";
-  const int64_t child_pages = child->memory.pages();
-  std::string out = fmt::format("each child {} pages = {:.3f}% of {}", child_pages,
-                                100.0 * static_cast<double>(child_pages) / static_cast<double>(std::max<int64_t>(p.totalpages, 1)),
-                                mib(p.totalpages));
+  const int64_t pages = child->memory.pages();
+  const double share = static_cast<double>(pages) / static_cast<double>(std::max<int64_t>(p.totalpages, 1));
+  std::string out = fmt::format("each child {} pages = {:.3f}% of {}", pages, 100.0 * share, mib(p.totalpages));
   if (rules.family == image::OomFamily::thousand_scale)
-    out += fmt::format(" -> {}-scale {:.2f}{} -> {}", 1000, 1000.0 * static_cast<double>(child_pages) / static_cast<double>(p.totalpages),
-                       child->root ? " - 30 (root)" : "", child->points);
+    out += fmt::format(" -> 1000-scale {:.2f}{} -> {}", 1000.0 * share, child->root ? " - 30 (root)" : "",
+                       child->points);
   else
-    out += fmt::format(" -> {}{}", score_text(p, *child), child->root && rules.root_bonus != RootBonus::none ? " (root bonus)" : "");
+    out += fmt::format(" -> {}{}", points_text(p, *child),
+                       child->root && rules.root_bonus != RootBonus::none ? " (root bonus)" : "");
   const char* relation = child->points > init->points ? ">" : child->points == init->points ? "=" : "<";
   out += fmt::format(" {} init's {}", relation, init->points);
-  if (p.ties_with_init) out += p.chosen == Role::init ? ": ties, the walk meets init first" : ": ties, the youngest wins";
+  if (p.ties_with_init)
+    out += p.chosen == Role::init ? ": ties, the walk meets init first" : ": ties, the youngest wins";
   if (p.chosen) {
     out += fmt::format("; {} chosen", outcome::to_string(*p.chosen));
     if (!p.victims.empty() && p.victims.front() != *p.chosen)
