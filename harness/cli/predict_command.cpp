@@ -128,13 +128,14 @@ Command add_predict_command(CLI::App& app) {
       "predict", "Predict, without a VM, whom each cell's kernel will OOM-kill (scores per task, ranking, first "
                  "victims, class), or with --check compare predictions with finished runs");
   cmd->add_option("args", o->args, "A matrix file; with --check, run directories or run IDs")->required();
-  cmd->add_option("--kernel", o->kernels,
+  CLI::Option* kernel = cmd->add_option("--kernel", o->kernels,
                   "Predict for this kernel (catalog name, cached SHA-256 prefix or bzImage path) instead of each "
                   "cell's; repeatable");
   cmd->add_flag("--json", o->json, "Print JSON instead of tables");
   cmd->add_flag("--check", o->check,
                 "Compare the model with finished runs: accuracy of the class and the first victim per scoring "
-                "family, and the cells it got wrong with the reason");
+                "family, and the cells it got wrong with the reason (each record's own kernel)")
+      ->excludes(kernel);
   cmd->add_option("--cache", o->cache_dir, "kmatrix cache the kernels are looked up in (default: $XDG_CACHE_HOME/kmatrix)");
   cmd->add_option("--db", o->db, "History database for run IDs (default: $XDG_DATA_HOME/kmatrix/history.sqlite)");
   return [o] { return o->check ? check_runs(*o) : predict_matrix(*o); };

@@ -50,6 +50,7 @@ TEST(PredictCommand, UnfetchedDebianKernelHasNoModel) {
 TEST(PredictCommand, BadKernelIsUsageError) {
   EXPECT_EQ(predict({kSeed.string(), "--kernel", "debian:nosuch"}).exit_code, 2);
   EXPECT_EQ(predict({kSeed.string(), "--kernel", "/nonexistent/bzImage"}).exit_code, 2);
+  EXPECT_EQ(predict({"--check", "--kernel", "centos:6.5", "/nonexistent/run"}).exit_code, 2);
 }
 
 TEST(PredictCommand, CheckMeasuresARun) {
