@@ -19,6 +19,13 @@ cache=${XDG_CACHE_HOME:-$HOME/.cache}/kmatrix
 rm -rf "$cache/snapshots"
 export XDG_DATA_HOME=$work/data  # the runs' history stays out of the user's
 
+# kmatrix run ARGS, its output kept in $work/<out>.log and shown if it fails.
+run() {
+  local out=$1
+  shift
+  "$kmatrix" run "$@" --out "$work/$out" >"$work/$out.log" 2>&1 || { cat "$work/$out.log"; exit 1; }
+}
+
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
 # One small cell that completes at once; cgroup v2, which every Debian kernel
@@ -38,19 +45,19 @@ procs = 2
 size = "1M"
 hold = "0s"
 [axes]
-guest_memory = ["512M", "2G"]
+"run.guest_memory" = ["512M", "2G"]
 [[cell]]
 name = "overhead"
 TOML
   for boot in cold snapshot; do
-    "$kmatrix" run "$work/overhead.toml" --boot "$boot" --out "$work/overhead-$kernel-$boot" >/dev/null 2>&1
+    run "overhead-${kernel#debian:}-$boot" "$work/overhead.toml" --boot "$boot"
   done
   printf '\n%s: per-cell overhead, median of %s (ms; QEMU start to the agent taking its cell)\n' "$kernel" "$repeat"
   printf '%-8s %10s %10s %8s   %s\n' memory cold restored ratio "restored: restore_ms + boot_ms (to ready)"
   for memory in 536870912 2147483648; do
     row() {  # median of a timing over the cells of this memory
       jq -r --argjson m "$memory" "select(.parameters.run.guest_memory == \$m) | .timings.$2 // 0" \
-        "$work/overhead-$kernel-$1/cells.jsonl" | median
+        "$work/overhead-${kernel#debian:}-$1/cells.jsonl" | median
     }
     cold=$(row cold overhead_ms)
     restored=$(row snapshot overhead_ms)
@@ -65,7 +72,7 @@ for matrix in matrix/seed.toml matrix/smoke.toml; do
   times=()
   for boot in cold snapshot; do
     start=$(date +%s.%N)
-    "$kmatrix" run "$matrix" --boot "$boot" --out "$work/$(basename "$matrix" .toml)-$boot" >/dev/null 2>&1
+    run "$(basename "$matrix" .toml)-$boot" "$matrix" --boot "$boot"
     times+=("$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')")
   done
   printf '%-28s %8s %8s\n' "$matrix" "${times[@]}"

@@ -323,8 +323,6 @@ class CellSession {
   bool interrupted_ = false;
 };
 
-}  // namespace
-
 // A failed restore's logs, kept apart from the cold boot's that replaces it.
 void set_aside(const std::filesystem::path& evidence) {
   const std::filesystem::path aside = evidence / "restore-failed";
@@ -332,6 +330,8 @@ void set_aside(const std::filesystem::path& evidence) {
   for (const char* name : {"console.log", "agent.log", "qemu.log", "boot-console.log"})
     if (std::filesystem::exists(evidence / name)) std::filesystem::rename(evidence / name, aside / name);
 }
+
+}  // namespace
 
 std::optional<nlohmann::json> run_cell(vm::Backend& backend, const CellJob& job, const Progress& progress) {
   const vm::VmConfig guest{
