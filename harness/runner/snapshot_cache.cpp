@@ -1,12 +1,13 @@
 #include "runner/snapshot_cache.h"
 
+#include <stdexcept>
+
 #include <fmt/format.h>
 
 #include "runner/ready_boot.h"
 #include "runner/snapshot_key.h"
 #include "util/atomic_file.h"
 #include "util/complete_directory.h"
-#include "util/error.h"
 #include "util/file_lock.h"
 #include "util/sha256.h"
 
