@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <sstream>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -21,6 +22,7 @@
 #include "runner/boot_choice.h"
 #include "runner/guest_cmdline.h"
 #include "runner/interrupt.h"
+#include "util/read_file.h"
 
 namespace kmx::runner {
 
@@ -324,11 +326,17 @@ class CellSession {
 };
 
 // A failed restore's logs, kept apart from the cold boot's that replaces it.
-void set_aside(const std::filesystem::path& evidence) {
+// Returns what QEMU said (e.g. "load of migration failed: ..."), lines joined.
+std::string set_aside(const std::filesystem::path& evidence) {
   const std::filesystem::path aside = evidence / "restore-failed";
   std::filesystem::create_directories(aside);
   for (const char* name : {"console.log", "agent.log", "qemu.log", "boot-console.log"})
     if (std::filesystem::exists(evidence / name)) std::filesystem::rename(evidence / name, aside / name);
+  std::istringstream log(util::read_file(aside / "qemu.log"));
+  std::string said;
+  for (std::string line; std::getline(log, line) && said.size() < 300;)
+    if (!line.empty()) said += (said.empty() ? "" : "; ") + line;
+  return said;
 }
 
 }  // namespace
@@ -360,11 +368,12 @@ std::optional<nlohmann::json> run_cell(vm::Backend& backend, const CellJob& job,
         failure = session.restore_failure();
         if (!failure) return record;
       }
-      why_cold = fmt::format("snapshot {} did not restore: {}", snapshot->key, *failure);
+      const std::string qemu_said = set_aside(job.evidence_dir);
+      why_cold = fmt::format("snapshot {} did not restore: {}{}", snapshot->key, *failure,
+                             qemu_said.empty() ? "" : " (" + qemu_said + ")");
       fmt::print(stderr, "kmatrix: warning: cell {}: {}; snapshot deleted, booting the cell cold\n", job.cell.name,
                  why_cold);
       job.snapshots->discard(*snapshot);
-      set_aside(job.evidence_dir);
     }
   }
   CellSession session(backend, job, guest, nullptr, progress);
