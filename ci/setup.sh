@@ -11,7 +11,7 @@ packages=(
   libfmt-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   libarchive-dev libssl-dev libncurses-dev libcurl4-openssl-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  dpkg-dev
+  dpkg-dev jq
   rpm
   chromium libxml2-utils
   curl unzip  # ci/nightly-compare.sh fetches GitLab's baseline artifact

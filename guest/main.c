@@ -18,6 +18,7 @@
 #include "counters.h"
 #include "memcg.h"
 #include "report.h"
+#include "restore.h"
 #include "swap.h"
 #include "system.h"
 #include "util.h"
@@ -38,7 +39,7 @@ static int64_t last_failcnt;
 static uint64_t last_scores_ms;
 static int score_rounds;
 
-static void send_ready(void)
+static void send_ready(int restored)
 {
     struct utsname u;
     struct km_line line;
@@ -47,6 +48,8 @@ static void send_ready(void)
     km_line_add_i64(&line, "proto", KM_PROTOCOL_VERSION);
     km_line_add(&line, "kernel", u.release);
     km_line_add(&line, "cgroup", km_memcg_support());
+    if (restored)
+        km_line_add_i64(&line, "restored", 1);
     km_line_send(&line);
 }
 
@@ -125,6 +128,16 @@ static void on_cell(const struct km_msg *msg)
     km_line_send(&line);
     if (start_cell() == 0)
         send_role(ctinit_pid, KM_ROLE_INIT);
+}
+
+/* A restored guest answers to a new harness: `ready` again, once it has
+ * checked that the snapshot holds no experiment. */
+static void on_restored(void)
+{
+    const char *leftover;
+    if (counters || km_guest_is_fresh(&leftover) != 0)
+        return km_send_error("restore", EEXIST, counters ? "workload" : leftover);
+    send_ready(1);
 }
 
 static void on_sysrq(const struct km_msg *msg)
@@ -263,6 +276,8 @@ static void dispatch(const struct km_msg *msg)
         on_cell(msg);
     else if (strcmp(msg->type, KM_MSG_SYSRQ) == 0)
         on_sysrq(msg);
+    else if (strcmp(msg->type, KM_MSG_RESTORED) == 0)
+        on_restored();
     else
         km_send_error("message", EINVAL, msg->type);
 }
@@ -281,7 +296,7 @@ int main(void)
         km_warn("%s: %s", AGENT_TTY, strerror(errno));
         km_sleep_ms(1000);
     }
-    send_ready();
+    send_ready(0);
     next_heartbeat = km_now_ms() + HEARTBEAT_MS;
     pfd.fd = km_channel_fd();
     pfd.events = POLLIN;

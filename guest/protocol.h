@@ -33,7 +33,7 @@
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:,/+-"
 
 /* Guest -> host. */
-#define KM_MSG_READY "ready"       /* proto= kernel=<uname -r> cgroup=v1|v2|v1,v2|none */
+#define KM_MSG_READY "ready"       /* proto= kernel=<uname -r> cgroup=v1|v2|v1,v2|none [restored=1] */
 #define KM_MSG_CELL_OK "cell-ok"   /* parameters accepted, container being set up */
 #define KM_MSG_STARTED "started"   /* workload parent running: ctinit=<pid> */
 #define KM_MSG_ROLE "role"         /* a container process was created: pid=<pid> role=<KM_ROLE_*> */
@@ -48,6 +48,8 @@
 /* Host -> guest. */
 #define KM_MSG_CELL "cell"         /* the cell's parameters, see KM_CELL_* keys */
 #define KM_MSG_SYSRQ "sysrq"       /* keys=wt: write them to /proc/sysrq-trigger */
+#define KM_MSG_RESTORED "restored" /* the guest was restored from a snapshot taken at `ready`:
+                                      check it is fresh and say `ready restored=1` again */
 
 /* Roles, by pid as the kernel's console prints it (the root PID namespace's):
  * the container's init, each helper it starts (respawns included) and the

@@ -32,6 +32,10 @@ Command add_run_command(CLI::App& app) {
   CLI::Option* accel =
       cmd->add_option("--accel", options->accel, "auto (KVM if a probe shows it works, else TCG), kvm or tcg")
           ->check(CLI::IsMember({"auto", "kvm", "tcg"}));
+  cmd->add_option("--boot", options->boot,
+                  "snapshot: boot each guest shape once and restore it for every cell (falls back to cold "
+                  "where it cannot); cold: boot every cell (default: the matrix's run.boot, snapshot)")
+      ->check(CLI::IsMember({"snapshot", "cold"}));
   cmd->add_option("--cache", options->cache_dir, "Kernel and initramfs cache (default: $XDG_CACHE_HOME/kmatrix)");
   cmd->add_option("--jobs,-j", options->jobs,
                   "VMs at once (default: host cores / guest CPUs, within host memory minus a 1 GiB reserve)")

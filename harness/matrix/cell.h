@@ -17,6 +17,7 @@ struct RunSettings {
   std::string modules_dir;                 // with a bzImage path: its /lib/modules/<rel>
   std::string backend = "qemu";            // VM backend; only qemu exists yet
   std::string accel = "auto";              // auto | kvm | tcg
+  std::string boot = "snapshot";           // snapshot: restore a guest booted once per shape | cold
   uint64_t guest_memory = 512ull << 20;
   int cpus = 2;
   uint64_t boot_timeout_ms = 180'000;

@@ -193,6 +193,7 @@ const std::vector<Parameter>& parameters() {
       string_field("modules", &RunSettings::modules_dir),
       backend_field(),
       choice_field("accel", &RunSettings::accel, {"auto", "kvm", "tcg"}),
+      choice_field("boot", &RunSettings::boot, {"snapshot", "cold"}),
       // QEMU's -m takes whole MiB.
       size_field("guest_memory", &RunSettings::guest_memory, 1ull << 20, 1ull << 20),
       int_field("cpus", &RunSettings::cpus, 1, 64),

@@ -60,6 +60,7 @@ nlohmann::json agent_json(const CellRecordInput& in) {
 
 nlohmann::json cell_record(const CellRecordInput& in) {
   const CellTimings& t = in.timings;
+  const auto text_or_null = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
   return {
       {"cell_id", matrix::cell_id(in.cell)},
       {"repeat", in.repeat},
@@ -77,9 +78,15 @@ nlohmann::json cell_record(const CellRecordInput& in) {
       {"victims", victims_json(in.verdict.victims)},
       {"flags", in.verdict.flags},
       {"detail", in.verdict.detail},
+      {"boot",
+       {{"restored", !in.snapshot.empty()},
+        {"snapshot", text_or_null(in.snapshot)},
+        {"fallback", text_or_null(in.snapshot_fallback)}}},
       {"timings",
        {{"cell_ms", t.cell_ms},
+        {"restore_ms", optional_json(t.restore_ms)},
         {"boot_ms", optional_json(t.boot_ms)},
+        {"overhead_ms", optional_json(t.overhead_ms)},
         {"workload_ms", optional_json(t.workload_ms)},
         {"verdict_ms", t.verdict_ms},
         {"longest_stall_ms", t.longest_stall_ms}}},

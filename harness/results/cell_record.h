@@ -20,7 +20,9 @@ namespace kmx::results {
 
 struct CellTimings {
   int64_t cell_ms = 0;                // QEMU start to VM gone
+  std::optional<int64_t> restore_ms;  // QEMU start to a restored guest's CPUs started
   std::optional<int64_t> boot_ms;     // guest CPUs started to agent `ready`
+  std::optional<int64_t> overhead_ms; // QEMU start to the agent taking its cell (`cell-ok`)
   std::optional<int64_t> workload_ms; // workload start to verdict
   int64_t verdict_ms = 0;             // QEMU start to verdict
   int64_t longest_stall_ms = 0;       // under OOM with no workload progress
@@ -40,6 +42,8 @@ struct CellRecordInput {
   int rejected_agent_lines = 0;
   std::filesystem::path evidence;  // relative to the run directory
   int repeat = 0;                  // which run of the cell, 0-based
+  std::string snapshot;            // key of the snapshot the guest was restored from; empty: booted cold
+  std::string snapshot_fallback;   // why a cell asking for a snapshot booted cold; empty if it did not
 };
 
 nlohmann::json cell_record(const CellRecordInput& in);

@@ -4,13 +4,10 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
 #include <fstream>
 
-#include "agent/protocol.h"
-#include "protocol.h"
+#include "runner/ready_boot.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 
@@ -35,40 +32,18 @@ bool probe_kvm(vm::Backend& backend, const PreparedKernel& kernel) {
   char tmpl[] = "/tmp/kmx-probe-XXXXXX";
   if (!::mkdtemp(tmpl)) throw_errno("creating a probe directory");
   const fs::path dir = tmpl;
-  bool ready = false;
-  {
-    boost::asio::io_context io;
-    agent::LineSplitter splitter;
-    boost::asio::steady_timer timeout(io);
-    std::unique_ptr<vm::Guest> guest;
-    guest = backend.launch(io,
-                           {.kernel = kernel.kernel.bzimage,
-                            .initramfs = kernel.initramfs,
-                            .cmdline = "console=ttyS0",
-                            .memory = 256ull << 20,
-                            .cpus = 1,
-                            .accel = "kvm",
-                            .evidence_dir = dir},
-                           {.on_running = {},
-                            .on_console = {},
-                            .on_agent =
-                                [&](std::string_view bytes) {
-                                  for (const std::string& line : splitter.feed(bytes)) {
-                                    const auto parsed = agent::parse_line(line);
-                                    if (parsed.status == agent::LineStatus::ok && parsed.message.type == KM_MSG_READY) {
-                                      ready = true;
-                                      guest->shutdown();
-                                    }
-                                  }
-                                },
-                            .on_exit = [&](const std::string&) { io.stop(); },
-                            .on_error = [&](const std::string&) { guest->shutdown(); }});
-    timeout.expires_after(kProbeTimeout);
-    timeout.async_wait([&](boost::system::error_code ec) {
-      if (!ec) guest->shutdown();
-    });
-    io.run();
-  }
+  const bool ready = boot_until_ready(backend,
+                                      {.kernel = kernel.kernel.bzimage,
+                                       .initramfs = kernel.initramfs,
+                                       .cmdline = "console=ttyS0",
+                                       .memory = 256ull << 20,
+                                       .cpus = 1,
+                                       .accel = "kvm",
+                                       .evidence_dir = dir,
+                                       .memory_file = {},
+                                       .restore = std::nullopt},
+                                      kProbeTimeout, [](vm::Guest&, auto done) { done(""); })
+                         .empty();
   std::error_code ignored;
   fs::remove_all(dir, ignored);
   return ready;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <sstream>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -18,8 +19,10 @@
 #include "outcome/watchdog.h"
 #include "protocol.h"
 #include "results/cell_record.h"
+#include "runner/boot_choice.h"
 #include "runner/guest_cmdline.h"
 #include "runner/interrupt.h"
+#include "util/read_file.h"
 
 namespace kmx::runner {
 
@@ -33,28 +36,33 @@ milliseconds since(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration_cast<milliseconds>(to - from);
 }
 
+// A restored guest answers `restored` in well under a second; a snapshot
+// that does not within this is not worth waiting the boot timeout for.
+constexpr milliseconds kRestoreReadyTimeout{30'000};
+
+outcome::Deadlines deadlines(const matrix::RunSettings& run, bool restoring) {
+  const milliseconds boot(run.boot_timeout_ms);
+  return {restoring ? std::min(boot, kRestoreReadyTimeout) : boot, milliseconds(run.heartbeat_timeout_ms),
+          milliseconds(run.workload_timeout_ms)};
+}
+
 class CellSession {
  public:
-  CellSession(vm::Backend& backend, const CellJob& job, const Progress& progress)
+  // `restore`: start from this snapshot of `guest` instead of booting it.
+  CellSession(vm::Backend& backend, const CellJob& job, vm::VmConfig config, const Snapshot* restore,
+              const Progress& progress)
       : job_(job),
         progress_(progress),
         tick_(io_),
         grace_(io_),
         agent_log_(job.evidence_dir / "agent.log", std::ios::binary),
-        watchdog_({milliseconds(job.cell.run.boot_timeout_ms), milliseconds(job.cell.run.heartbeat_timeout_ms),
-                   milliseconds(job.cell.run.workload_timeout_ms)},
-                  Clock::now()) {
-    const vm::VmConfig config{
-        .kernel = job.kernel.kernel.bzimage,
-        .initramfs = job.kernel.initramfs,
-        .cmdline = guest_cmdline(job.cell, job.kernel.built_in.contains(agent::kSwapModule)),
-        .memory = job.cell.run.guest_memory,
-        .cpus = job.cell.run.cpus,
-        .accel = job.accel,
-        .evidence_dir = job.evidence_dir,
-    };
+        watchdog_(deadlines(job.cell.run, restore != nullptr), Clock::now()) {
+    if (restore) {
+      snapshot_ = restore->key;
+      config.restore = restore->files;
+    }
     start_ = Clock::now();
-    progress_("starting QEMU");
+    progress_(restore ? "restoring the snapshot" : "starting QEMU");
     guest_ = backend.launch(io_, config,
                             {.on_running = [this] { on_running(); },
                              .on_console = [this](std::string_view bytes) { on_console(bytes); },
@@ -64,16 +72,28 @@ class CellSession {
     schedule_tick();
   }
 
+  // The record; nullopt when interrupted or when the restore failed.
   std::optional<nlohmann::json> run() {
     io_.run();
-    if (interrupted_) return std::nullopt;
+    if (interrupted_ || restore_failure()) return std::nullopt;
     return record();
   }
+
+  // Why this restored guest says nothing about its kernel (boot_choice.h).
+  std::optional<std::string> restore_failure() const {
+    if (snapshot_.empty() || interrupted_) return std::nullopt;
+    return runner::restore_failure(ready_.has_value(), trigger_);
+  }
+
+  void record_fallback(std::string why) { snapshot_fallback_ = std::move(why); }
 
  private:
   void on_running() {
     running_ = Clock::now();
-    progress_("booting");
+    if (snapshot_.empty()) return progress_("booting");
+    // The agent said `ready` to the snapshot's boot, long gone: it says it again to us.
+    progress_("restored, waiting for ready");
+    send(KM_MSG_RESTORED, {});
   }
 
   void on_console(std::string_view bytes) { on_console_events(console_.feed(bytes)); }
@@ -114,6 +134,8 @@ class CellSession {
       guest_kernel_ = msg.get("kernel").value_or("");
       progress_("ready, sending the cell");
       send(KM_MSG_CELL, agent::cell_fields(job_.cell, job_.kernel.modules));
+    } else if (msg.type == KM_MSG_CELL_OK) {
+      cell_taken_ = now;
     } else if (msg.type == KM_MSG_STARTED) {
       workload_started_ = now;
       watchdog_.on_workload_started(now);
@@ -245,7 +267,9 @@ class CellSession {
     const outcome::Verdict verdict = outcome::decide(*trigger_, console_.oom_kills(), final, roles_, agent_errors_);
     results::CellTimings t;
     t.cell_ms = since(start_, end).count();
+    if (running_ && !snapshot_.empty()) t.restore_ms = since(start_, *running_).count();
     if (running_ && ready_) t.boot_ms = since(*running_, *ready_).count();
+    if (cell_taken_) t.overhead_ms = since(start_, *cell_taken_).count();
     if (workload_started_) t.workload_ms = since(*workload_started_, verdict_at_).count();
     t.verdict_ms = since(start_, verdict_at_).count();
     t.longest_stall_ms = stall_.longest().count();
@@ -263,6 +287,8 @@ class CellSession {
         .rejected_agent_lines = rejected_lines_,
         .evidence = job_.evidence_rel,
         .repeat = job_.repeat,
+        .snapshot = snapshot_,
+        .snapshot_fallback = snapshot_fallback_,
     });
   }
 
@@ -281,7 +307,9 @@ class CellSession {
   agent::LineSplitter splitter_;
 
   Clock::time_point start_;
-  std::optional<Clock::time_point> running_, ready_, workload_started_;
+  std::optional<Clock::time_point> running_, ready_, cell_taken_, workload_started_;
+  std::string snapshot_;           // key of the snapshot restored; empty: a cold boot
+  std::string snapshot_fallback_;  // why a cell that asked for a snapshot boots cold
   Clock::time_point verdict_at_;
   std::optional<outcome::Trigger> trigger_;
   std::optional<agent::Message> final_;
@@ -297,10 +325,59 @@ class CellSession {
   bool interrupted_ = false;
 };
 
+// A failed restore's logs, kept apart from the cold boot's that replaces it.
+// Returns what QEMU said (e.g. "load of migration failed: ..."), lines joined.
+std::string set_aside(const std::filesystem::path& evidence) {
+  const std::filesystem::path aside = evidence / "restore-failed";
+  std::filesystem::create_directories(aside);
+  for (const char* name : {"console.log", "agent.log", "qemu.log", "boot-console.log"})
+    if (std::filesystem::exists(evidence / name)) std::filesystem::rename(evidence / name, aside / name);
+  std::istringstream log(util::read_file(aside / "qemu.log"));
+  std::string said;
+  for (std::string line; std::getline(log, line) && said.size() < 300;)
+    if (!line.empty()) said += (said.empty() ? "" : "; ") + line;
+  return said;
+}
+
 }  // namespace
 
 std::optional<nlohmann::json> run_cell(vm::Backend& backend, const CellJob& job, const Progress& progress) {
-  CellSession session(backend, job, progress);
+  const vm::VmConfig guest{
+      .kernel = job.kernel.kernel.bzimage,
+      .initramfs = job.kernel.initramfs,
+      .cmdline = guest_cmdline(job.cell, job.kernel.built_in.contains(agent::kSwapModule)),
+      .memory = job.cell.run.guest_memory,
+      .cpus = job.cell.run.cpus,
+      .accel = job.accel,
+      .evidence_dir = job.evidence_dir,
+      .memory_file = {},
+      .restore = std::nullopt,
+  };
+  const BootChoice choice = choose_boot(job.cell.run.boot, job.snapshots && backend.snapshots(), backend.name());
+  std::string why_cold = choice.why_cold;
+  if (choice.restore) {
+    progress("snapshot");
+    if (const auto snapshot = job.snapshots->get(guest, milliseconds(job.cell.run.boot_timeout_ms), why_cold)) {
+      // The restored console starts at `ready`: the boot before it is the snapshot's.
+      std::error_code ignored;
+      std::filesystem::copy_file(snapshot->dir / "console.log", job.evidence_dir / "boot-console.log", ignored);
+      std::optional<std::string> failure;
+      {
+        CellSession session(backend, job, guest, &*snapshot, progress);
+        auto record = session.run();
+        failure = session.restore_failure();
+        if (!failure) return record;
+      }
+      const std::string qemu_said = set_aside(job.evidence_dir);
+      why_cold = fmt::format("snapshot {} did not restore: {}{}", snapshot->key, *failure,
+                             qemu_said.empty() ? "" : " (" + qemu_said + ")");
+      fmt::print(stderr, "kmatrix: warning: cell {}: {}; snapshot deleted, booting the cell cold\n", job.cell.name,
+                 why_cold);
+      job.snapshots->discard(*snapshot);
+    }
+  }
+  CellSession session(backend, job, guest, nullptr, progress);
+  session.record_fallback(why_cold);
   return session.run();
 }
 

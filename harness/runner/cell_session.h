@@ -1,4 +1,5 @@
-// One cell, start to verdict: boots the guest, hands the agent its cell,
+// One cell, start to verdict: boots the guest (or restores its snapshot,
+// falling back to a cold boot when the restore fails), hands the agent its cell,
 // follows the console and agent streams, lets the watchdog decide when the
 // cell is over, collects evidence, stops the VM and returns the record.
 #pragma once
@@ -12,6 +13,7 @@
 
 #include "matrix/cell.h"
 #include "runner/prepared_kernel.h"
+#include "runner/snapshot_cache.h"
 #include "vm/backend.h"
 
 namespace kmx::runner {
@@ -23,6 +25,7 @@ struct CellJob {
   std::filesystem::path evidence_dir;  // console.log, agent.log, qemu.log
   std::filesystem::path evidence_rel;  // the same, relative to the run directory
   int repeat = 0;                      // which run of the cell (--repeat)
+  SnapshotCache* snapshots = nullptr;  // null: every cell boots cold
 };
 
 using Progress = std::function<void(const std::string& phase)>;

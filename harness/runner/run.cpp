@@ -25,6 +25,7 @@
 #include "runner/prepared_kernel.h"
 #include "runner/run_dir.h"
 #include "runner/schedule.h"
+#include "runner/snapshot_cache.h"
 #include "util/error.h"
 #include "vm/qemu_backend.h"
 
@@ -120,6 +121,7 @@ int run_matrix(const RunOptions& given) {
       cell.run.modules_dir = options.modules_dir.string();
     }
     if (options.accel != "auto") cell.run.accel = options.accel;
+    if (!options.boot.empty()) cell.run.boot = options.boot;
   }
   const fs::path cache_dir = options.cache_dir.empty() ? image::default_cache_dir() : options.cache_dir;
   if (options.list_axes) {
@@ -146,6 +148,7 @@ int run_matrix(const RunOptions& given) {
   const auto kernels = prepare_kernels(to_prepare, cache_dir);
   vm::QemuBackend backend;
   const std::string qemu_version = backend.version();
+  SnapshotCache snapshots(backend, cache_dir);
   const uint64_t available = host_available_memory();
   const uint64_t budget = available > kHostReserve ? available - kHostReserve : 0;
   for (const CellRun& r : runs)
@@ -191,7 +194,8 @@ int run_matrix(const RunOptions& given) {
     if (fs::exists(evidence)) fs::remove_all(evidence);  // an aborted attempt's partial evidence
     fs::create_directories(evidence);
     const PreparedKernel& kernel = kernels.at(run.cell->run.kernel);
-    return run_cell(backend, {*run.cell, kernel, accel.at(accel_key(*run.cell)), evidence, evidence_rel(run), run.repeat},
+    return run_cell(backend,
+                    {*run.cell, kernel, accel.at(accel_key(*run.cell)), evidence, evidence_rel(run), run.repeat, &snapshots},
                     progress);
   };
   const OnRecord on_record = [&](const CellRun& run, const nlohmann::json& record) {

@@ -7,12 +7,20 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include <boost/asio/io_context.hpp>
 
 namespace kmx::vm {
+
+// A guest saved at the agent's `ready`: its RAM as one file, which each
+// restored guest maps copy-on-write, and its device state as another.
+struct SnapshotFiles {
+  std::filesystem::path memory;
+  std::filesystem::path state;
+};
 
 struct VmConfig {
   std::filesystem::path kernel;     // bzImage
@@ -22,6 +30,11 @@ struct VmConfig {
   int cpus = 1;
   std::string accel = "tcg";          // kvm | tcg
   std::filesystem::path evidence_dir;  // console.log and qemu.log are written here
+  // Guest RAM lives in this file (created), so that Guest::save_snapshot can keep it.
+  std::filesystem::path memory_file;
+  // Start from this snapshot instead of booting; the other fields must be the
+  // ones it was saved with (the snapshot key holds them).
+  std::optional<SnapshotFiles> restore;
 };
 
 // Called on the io_context's thread.
@@ -43,6 +56,12 @@ class Guest {
   // Ends the VM (QMP quit, then SIGKILL if it lingers); on_exit follows.
   virtual void shutdown() = 0;
   virtual std::string describe() const = 0;  // e.g. "qemu pid 1234 (tcg)"
+  // Stops the guest and saves its device state to `state` (its RAM is
+  // already in VmConfig::memory_file); done("") on success, else the reason.
+  virtual void save_snapshot(const std::filesystem::path& state, std::function<void(const std::string& error)> done) {
+    (void)state;
+    done("this backend cannot save snapshots");
+  }
 };
 
 class Backend {
@@ -50,6 +69,12 @@ class Backend {
   virtual ~Backend() = default;
   virtual std::string name() const = 0;
   virtual std::string version() = 0;  // of the hypervisor, for run.json
+  // Whether launch() honours VmConfig::memory_file and restore, and
+  // Guest::save_snapshot works. A backend without them boots every cell cold.
+  virtual bool snapshots() const { return false; }
+  // What, beyond the VmConfig, shapes a saved guest so that another build
+  // could not restore it (binary, version, machine type): part of the snapshot key.
+  virtual std::string snapshot_identity() { return name() + " " + version(); }
   virtual std::unique_ptr<Guest> launch(boost::asio::io_context& io, const VmConfig& config,
                                         GuestEvents events) = 0;
 };

@@ -92,7 +92,8 @@ class QemuGuest : public Guest {
         agent_(io, events_.on_agent),
         qmp_(io),
         connect_timer_(io),
-        kill_timer_(io) {
+        kill_timer_(io),
+        restore_(config.restore) {
     char tmpl[] = "/tmp/kmx-vm-XXXXXX";
     if (!::mkdtemp(tmpl)) throw_errno("creating a socket directory in /tmp");
     socket_dir_ = tmpl;
@@ -153,6 +154,13 @@ class QemuGuest : public Guest {
 
   std::string describe() const override { return fmt::format("qemu pid {}", pid_); }
 
+  void save_snapshot(const std::filesystem::path& state, std::function<void(const std::string&)> done) override {
+    qmp_.execute("stop", nullptr, [this, state, done](const nlohmann::json&, const std::string& error) {
+      if (!error.empty()) return done("QMP stop: " + error);
+      migrate("migrate", migration_uri_to(state), done);
+    });
+  }
+
  private:
   // QEMU creates its sockets while it starts; retry until all three accept.
   void connect_all(std::chrono::steady_clock::time_point deadline) {
@@ -172,7 +180,7 @@ class QemuGuest : public Guest {
     }
     if (std::chrono::steady_clock::now() > deadline)
       return fail("QEMU did not open its sockets within 30 s (see qemu.log)");
-    connect_timer_.expires_after(std::chrono::milliseconds(50));
+    connect_timer_.expires_after(std::chrono::milliseconds(10));  // a restore is over in tens of ms: poll finely
     connect_timer_.async_wait([this, deadline](boost::system::error_code e) {
       if (!e) connect_all(deadline);
     });
@@ -184,15 +192,58 @@ class QemuGuest : public Guest {
     qmp_.start(
         std::move(qmp_socket),
         [this] {
-          qmp_.execute("cont", nullptr, [this](const nlohmann::json&, const std::string& error) {
-            if (!error.empty()) return fail("QMP cont: " + error);
-            if (events_.on_running) events_.on_running();
+          if (!restore_) return cont();
+          migrate("migrate-incoming", migration_uri_from(restore_->state), [this](const std::string& error) {
+            if (!error.empty()) return fail("restoring the snapshot: " + error);
+            cont();
           });
         },
         [this](const std::string& why) {
           if (!exited_) fail(why);
         },
-        {});
+        [this](const nlohmann::json& event) { on_qmp_event(event); });
+  }
+
+  void cont() {
+    qmp_.execute("cont", nullptr, [this](const nlohmann::json&, const std::string& error) {
+      if (!error.empty()) return fail("QMP cont: " + error);
+      if (events_.on_running) events_.on_running();
+    });
+  }
+
+  // Saving and restoring are migrations of the device state alone: the RAM
+  // is a shared file (x-ignore-shared), in the snapshot already.
+  void migrate(const std::string& command, const std::string& uri, std::function<void(const std::string&)> done) {
+    migration_done_ = std::move(done);
+    // "events": QEMU reports the migration's end only with it.
+    const nlohmann::json capabilities = {{{"capability", "x-ignore-shared"}, {"state", true}},
+                                         {{"capability", "events"}, {"state", true}}};
+    qmp_.execute("migrate-set-capabilities", {{"capabilities", capabilities}},
+                 [this, command, uri](const nlohmann::json&, const std::string& error) {
+                   if (!error.empty()) return end_migration("migrate-set-capabilities: " + error);
+                   qmp_.execute(command, {{"uri", uri}}, [this, command](const nlohmann::json&, const std::string& e) {
+                     if (!e.empty()) end_migration(command + ": " + e);
+                   });
+                 });
+  }
+
+  void on_qmp_event(const nlohmann::json& event) {
+    if (event.value("event", "") != "MIGRATION" || !migration_done_) return;
+    const std::string status = event.at("data").value("status", "");
+    if (status == "completed") return end_migration("");
+    if (status != "failed" && status != "cancelled") return;
+    // The reason is in query-migrate (QEMU's log has it too).
+    qmp_.execute("query-migrate", nullptr, [this, status](const nlohmann::json& info, const std::string&) {
+      end_migration(fmt::format("migration {}: {}", status,
+                                info.is_object() ? info.value("error-desc", "see qemu.log") : "see qemu.log"));
+    });
+  }
+
+  void end_migration(const std::string& error) {
+    if (!migration_done_) return;
+    auto done = std::move(migration_done_);
+    migration_done_ = nullptr;
+    done(error);
   }
 
   void fail(const std::string& why) {
@@ -210,6 +261,8 @@ class QemuGuest : public Guest {
   std::optional<bp::process> process_;
   pid_t pid_ = 0;
   bool exited_ = false;
+  std::optional<SnapshotFiles> restore_;
+  std::function<void(const std::string&)> migration_done_;  // a save or restore under way
 };
 
 }  // namespace
@@ -229,6 +282,10 @@ std::string QemuBackend::version() {
   asio::read(out, asio::dynamic_buffer(text), ec);
   proc.wait();
   return text.substr(0, text.find('\n'));
+}
+
+std::string QemuBackend::snapshot_identity() {
+  return fmt::format("{} | {} | machine {}", qemu_executable().string(), version(), kQemuMachine);
 }
 
 std::unique_ptr<Guest> QemuBackend::launch(asio::io_context& io, const VmConfig& config, GuestEvents events) {

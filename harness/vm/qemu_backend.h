@@ -10,6 +10,8 @@ class QemuBackend : public Backend {
  public:
   std::string name() const override { return "qemu"; }
   std::string version() override;  // first line of `qemu-system-x86_64 --version`
+  bool snapshots() const override { return true; }
+  std::string snapshot_identity() override;  // binary path, version, machine type
   std::unique_ptr<Guest> launch(boost::asio::io_context& io, const VmConfig& config,
                                 GuestEvents events) override;
 };

@@ -11,10 +11,16 @@ QemuSockets qemu_sockets(const std::filesystem::path& socket_dir) {
 std::vector<std::string> qemu_arguments(const VmConfig& config,
                                         const std::filesystem::path& socket_dir) {
   const QemuSockets sock = qemu_sockets(socket_dir);
+  // QEMU's option syntax doubles a comma inside a value.
+  const auto escaped = [](const std::filesystem::path& path) {
+    std::string out;
+    for (const char c : path.string()) out += c == ',' ? std::string(",,") : std::string(1, c);
+    return out;
+  };
   const auto chardev = [](const char* id, const std::filesystem::path& path, std::string extra) {
     return fmt::format("socket,id={},path={},server=on,wait=off{}", id, path.string(), extra);
   };
-  return {
+  std::vector<std::string> args = {
       "-S",
       "-nodefaults",
       "-no-user-config",
@@ -35,6 +41,30 @@ std::vector<std::string> qemu_arguments(const VmConfig& config,
       "-serial", "chardev:agt",
       "-qmp", fmt::format("unix:{},server=on,wait=off", sock.qmp.string()),
   };
+  const std::filesystem::path& memory = config.restore ? config.restore->memory : config.memory_file;
+  std::string machine = kQemuMachine;
+  if (!memory.empty()) {
+    args.insert(args.end(), {"-object", fmt::format("memory-backend-file,id=ram,size={}M,mem-path={},share={}",
+                                                    config.memory >> 20, escaped(memory), config.restore ? "off" : "on")});
+    machine += ",memory-backend=ram";
+  }
+  args.insert(args.end(), {"-machine", machine});
+  if (config.restore) args.insert(args.end(), {"-incoming", "defer"});
+  return args;
 }
+
+namespace {
+
+std::string shell_quoted(const std::filesystem::path& path) {
+  std::string out = "'";
+  for (const char c : path.string()) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
+
+std::string migration_uri_to(const std::filesystem::path& state) { return "exec:cat > " + shell_quoted(state); }
+
+std::string migration_uri_from(const std::filesystem::path& state) { return "exec:cat " + shell_quoted(state); }
 
 }  // namespace kmx::vm

@@ -16,9 +16,21 @@ struct QemuSockets {
 // short temporary directory, not in the (possibly deep) evidence folder.
 QemuSockets qemu_sockets(const std::filesystem::path& socket_dir);
 
+// Pinned rather than QEMU's default, and part of the snapshot key: a saved
+// device state only restores into the machine it came from.
+inline constexpr const char* kQemuMachine = "pc";
+
 // Arguments after the program name. The guest starts paused (-S): the harness
 // connects to every socket first and then sends "cont", so no byte is lost.
+// With a memory_file the RAM is that file, shared (written through); with a
+// restore it is the snapshot's memory file mapped privately (copy-on-write,
+// the file never changes) and QEMU waits for the device state (-incoming).
 std::vector<std::string> qemu_arguments(const VmConfig& config,
                                         const std::filesystem::path& socket_dir);
+
+// Migration URIs for a device state file (QEMU 7.2 has no file: URI): a
+// shell pipe, the path quoted for the shell.
+std::string migration_uri_to(const std::filesystem::path& state);
+std::string migration_uri_from(const std::filesystem::path& state);
 
 }  // namespace kmx::vm

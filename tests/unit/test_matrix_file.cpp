@@ -249,12 +249,14 @@ TEST(CellId, HowItRunsNameAndExpectDoNotChangeIt) {
   Cell a;
   Cell b;
   b.run.accel = "kvm";
+  b.run.boot = "cold";
   b.run.backend = "libvirt";
   b.run.repeat = 5;
   b.name = "other";
   b.expect = "panic";
   EXPECT_EQ(cell_id(a), cell_id(b));
   EXPECT_FALSE(parameters_json(a)["run"].contains("accel"));
+  EXPECT_FALSE(parameters_json(a)["run"].contains("boot"));
   EXPECT_FALSE(parameters_json(a)["run"].contains("backend"));
   EXPECT_FALSE(parameters_json(a)["run"].contains("repeat"));
 }
@@ -389,6 +391,11 @@ TEST_F(MatrixFile, AccelDoesNotChangeTheId) {
   const auto kvm = load("[run]\naccel = \"kvm\"\n[[cell]]\nname = \"plain\"\n").cells;
   EXPECT_EQ(kvm.at(0).run.accel, "kvm");
   EXPECT_EQ(cell_id(cells.at(0)), cell_id(kvm.at(0)));
+}
+
+TEST_F(MatrixFile, BootIsSnapshotUnlessTheMatrixSaysCold) {
+  EXPECT_EQ(load("[[cell]]\nname = \"plain\"\n").cells.at(0).run.boot, "snapshot");
+  EXPECT_EQ(load("[run]\nboot = \"cold\"\n[[cell]]\nname = \"plain\"\n").cells.at(0).run.boot, "cold");
 }
 
 TEST_F(MatrixFile, FileHashIsOfTheBytes) {

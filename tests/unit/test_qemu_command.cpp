@@ -54,5 +54,40 @@ TEST(QemuCommand, ConsoleIsFirstSerialAndLoggedAgentIsSecond) {
   EXPECT_EQ(values_of(args, "-qmp"), std::vector<std::string>{"unix:/tmp/s/qmp.sock,server=on,wait=off"});
 }
 
+TEST(QemuCommand, ColdBootHasItsRamFromQemuOnThePinnedMachine) {
+  const auto args = qemu_arguments(config(), "/tmp/s");
+  EXPECT_EQ(values_of(args, "-machine"), std::vector<std::string>{"pc"});
+  EXPECT_TRUE(values_of(args, "-object").empty());
+  EXPECT_TRUE(values_of(args, "-incoming").empty());
+}
+
+TEST(QemuCommand, SnapshotBootWritesItsRamThroughToTheMemoryFile) {
+  auto c = config();
+  c.memory_file = "/cache/snap,1/memory";
+  const auto args = qemu_arguments(c, "/tmp/s");
+  EXPECT_EQ(values_of(args, "-object"),
+            std::vector<std::string>{"memory-backend-file,id=ram,size=512M,mem-path=/cache/snap,,1/memory,share=on"});
+  EXPECT_EQ(values_of(args, "-machine"), std::vector<std::string>{"pc,memory-backend=ram"});
+  EXPECT_TRUE(values_of(args, "-incoming").empty());
+}
+
+TEST(QemuCommand, RestoreMapsTheMemoryFilePrivatelyAndWaitsForTheState) {
+  auto c = config();
+  c.restore = SnapshotFiles{.memory = "/cache/snap/memory", .state = "/cache/snap/state"};
+  const auto args = qemu_arguments(c, "/tmp/s");
+  EXPECT_EQ(values_of(args, "-object"),
+            std::vector<std::string>{"memory-backend-file,id=ram,size=512M,mem-path=/cache/snap/memory,share=off"});
+  EXPECT_EQ(values_of(args, "-machine"), std::vector<std::string>{"pc,memory-backend=ram"});
+  EXPECT_EQ(values_of(args, "-incoming"), std::vector<std::string>{"defer"});
+  // The same guest as the one saved: kernel, initrd and command line as booted.
+  EXPECT_EQ(values_of(args, "-kernel"), std::vector<std::string>{"/k/bzImage"});
+  EXPECT_EQ(values_of(args, "-append"), std::vector<std::string>{"console=ttyS0"});
+}
+
+TEST(QemuCommand, MigrationUrisQuoteThePathForTheShell) {
+  EXPECT_EQ(migration_uri_to("/c/it's/state"), R"(exec:cat > '/c/it'\''s/state')");
+  EXPECT_EQ(migration_uri_from("/c/snap/state"), "exec:cat '/c/snap/state'");
+}
+
 }  // namespace
 }  // namespace kmx::vm

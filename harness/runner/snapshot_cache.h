@@ -1,0 +1,56 @@
+// Snapshots of booted guests, one per guest shape (snapshot_key.h), in the
+// kmatrix cache: cache_dir/snapshots/<key>/ holds `memory` (the guest's RAM,
+// mapped copy-on-write by every restore, never written again), `state` (the
+// device state), `key.json` (the key's parts and what the save took) and the
+// boot's console.log. A snapshot is made by booting the guest once to the
+// agent's `ready` and saving it there, in a staging directory renamed when
+// complete, under a lock: of concurrent runs and jobs one boots, the others
+// wait and restore. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "runner/snapshot_key.h"
+#include "vm/backend.h"
+
+namespace kmx::runner {
+
+struct Snapshot {
+  std::string key;
+  std::filesystem::path dir;
+  vm::SnapshotFiles files;
+};
+
+class SnapshotCache {
+ public:
+  SnapshotCache(vm::Backend& backend, std::filesystem::path cache_dir);
+
+  // The snapshot of the guest `guest` describes (its evidence_dir is not
+  // used), booted and saved now if no run has. Nullopt, with the reason in
+  // `why`, when the guest did not boot to `ready` within `boot_timeout`;
+  // that is remembered for the rest of the run.
+  std::optional<Snapshot> get(const vm::VmConfig& guest, std::chrono::milliseconds boot_timeout, std::string& why);
+
+  // A snapshot that did not restore: deleted, so the next get() makes it anew.
+  void discard(const Snapshot& snapshot);
+
+  std::filesystem::path dir_of(const std::string& key) const;
+
+ private:
+  SnapshotKeyParts key_parts(const vm::VmConfig& guest);
+  std::string file_sha256(const std::filesystem::path& path);
+
+  vm::Backend& backend_;
+  std::filesystem::path dir_;
+  std::string identity_;
+  std::mutex mutex_;
+  std::map<std::filesystem::path, std::string> sha256_;  // of kernels and initramfs, hashed once
+  std::map<std::string, std::string> failed_;            // key -> why its boot failed
+};
+
+}  // namespace kmx::runner
