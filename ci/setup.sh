@@ -14,6 +14,8 @@ packages=(
   dpkg-dev
   rpm
   chromium libxml2-utils
+  libxml2-dev
+  libvirt-daemon-system libvirt-clients libvirt-dev
 )
 
 missing=()

@@ -10,3 +10,4 @@ ctest --test-dir build -L unit --output-on-failure -j"$(nproc)"
 ctest --test-dir build -L cli --output-on-failure
 ctest --test-dir build -L report --output-on-failure
 ctest --test-dir build -L vm --output-on-failure
+ctest --test-dir build -L libvirt --output-on-failure

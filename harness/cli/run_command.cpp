@@ -32,6 +32,15 @@ Command add_run_command(CLI::App& app) {
   CLI::Option* accel =
       cmd->add_option("--accel", options->accel, "auto (KVM if a probe shows it works, else TCG), kvm or tcg")
           ->check(CLI::IsMember({"auto", "kvm", "tcg"}));
+  CLI::Option* backend =
+      cmd->add_option("--backend", options->backend,
+                      "qemu (runs qemu-system-x86_64 itself) or libvirt (transient domains through libvirtd); "
+                      "default: the matrix's run.backend")
+          ->check(CLI::IsMember({"qemu", "libvirt"}));
+  CLI::Option* connect = cmd->add_option(
+      "--connect", options->connect,
+      "With --backend libvirt: the host's URI (default qemu:///system; also qemu+ssh://user@host/system, "
+      "qemu+unix:///system?socket=PATH)");
   cmd->add_option("--cache", options->cache_dir, "Kernel and initramfs cache (default: $XDG_CACHE_HOME/kmatrix)");
   cmd->add_option("--jobs,-j", options->jobs,
                   "VMs at once (default: host cores / guest CPUs, within host memory minus a 1 GiB reserve)")
@@ -49,7 +58,7 @@ Command add_run_command(CLI::App& app) {
   CLI::Option* shard = cmd->add_option(
       "--shard", options->shard, "Run part I of N (e.g. 2/4), split by cell ID; join the parts with kmatrix merge");
   // A resumed run takes its matrix and options from its run.json.
-  for (CLI::Option* o : {matrix, out, kernel, modules, accel, repeat, shard, filter, dry_run, list_axes})
+  for (CLI::Option* o : {matrix, out, kernel, modules, accel, backend, connect, repeat, shard, filter, dry_run, list_axes})
     resume->excludes(o);
   cmd->footer(R"(
 SIGINT/SIGTERM: the first stops new cells (running ones finish), the second aborts the

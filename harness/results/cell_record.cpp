@@ -59,7 +59,7 @@ nlohmann::json agent_json(const CellRecordInput& in) {
 
 nlohmann::json cell_record(const CellRecordInput& in) {
   const CellTimings& t = in.timings;
-  return {
+  nlohmann::json j = {
       {"cell_id", matrix::cell_id(in.cell)},
       {"repeat", in.repeat},
       {"name", in.cell.name},
@@ -78,6 +78,7 @@ nlohmann::json cell_record(const CellRecordInput& in) {
       {"detail", in.verdict.detail},
       {"timings",
        {{"cell_ms", t.cell_ms},
+        {"start_ms", optional_json(t.start_ms)},
         {"boot_ms", optional_json(t.boot_ms)},
         {"workload_ms", optional_json(t.workload_ms)},
         {"verdict_ms", t.verdict_ms},
@@ -86,6 +87,9 @@ nlohmann::json cell_record(const CellRecordInput& in) {
       {"oom_scores", in.oom_scores},
       {"evidence", in.evidence.generic_string()},
   };
+  // The libvirt host that ran the cell; none for this machine's own QEMU.
+  if (!in.host.empty()) j["host"] = in.host;
+  return j;
 }
 
 }  // namespace kmx::results

@@ -48,7 +48,9 @@ bool probe_kvm(vm::Backend& backend, const PreparedKernel& kernel) {
                             .memory = 256ull << 20,
                             .cpus = 1,
                             .accel = "kvm",
-                            .evidence_dir = dir},
+                            .evidence_dir = dir,
+                            .cell_id = "kvm-probe",
+                            .repeat = 0},
                            {.on_running = {},
                             .on_console = {},
                             .on_agent =

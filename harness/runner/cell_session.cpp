@@ -52,9 +52,12 @@ class CellSession {
         .cpus = job.cell.run.cpus,
         .accel = job.accel,
         .evidence_dir = job.evidence_dir,
+        .cell_id = matrix::cell_id(job.cell),
+        .repeat = job.repeat,
     };
+    host_ = backend.host();
     start_ = Clock::now();
-    progress_("starting QEMU");
+    progress_(backend.host().empty() ? "starting QEMU" : "starting on " + backend.host());
     guest_ = backend.launch(io_, config,
                             {.on_running = [this] { on_running(); },
                              .on_console = [this](std::string_view bytes) { on_console(bytes); },
@@ -245,6 +248,7 @@ class CellSession {
     const outcome::Verdict verdict = outcome::decide(*trigger_, console_.oom_kills(), final, roles_, agent_errors_);
     results::CellTimings t;
     t.cell_ms = since(start_, end).count();
+    if (running_) t.start_ms = since(start_, *running_).count();
     if (running_ && ready_) t.boot_ms = since(*running_, *ready_).count();
     if (workload_started_) t.workload_ms = since(*workload_started_, verdict_at_).count();
     t.verdict_ms = since(start_, verdict_at_).count();
@@ -254,6 +258,7 @@ class CellSession {
         .kernel = job_.kernel.kernel,
         .guest_kernel = guest_kernel_,
         .accel = job_.accel,
+        .host = host_,
         .verdict = verdict,
         .timings = t,
         .last_heartbeat = last_heartbeat_,
@@ -289,6 +294,7 @@ class CellSession {
   std::vector<std::string> oom_scores_;
   std::vector<std::string> agent_errors_;
   std::string guest_kernel_;
+  std::string host_;
   int64_t peak_usage_ = 0;
   uint64_t sent_seq_ = 0;
   int rejected_lines_ = 0;

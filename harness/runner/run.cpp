@@ -3,8 +3,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
-#include <thread>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -26,6 +24,8 @@
 #include "runner/run_dir.h"
 #include "runner/schedule.h"
 #include "util/error.h"
+#include "util/sha256.h"
+#include "vm/libvirt_backend.h"
 #include "vm/qemu_backend.h"
 
 namespace kmx::runner {
@@ -45,6 +45,8 @@ nlohmann::json options_json(const RunOptions& o) {
           {"kernel", o.kernel_override},
           {"modules", o.modules_dir.string()},
           {"accel", o.accel},
+          {"backend", o.backend},
+          {"connect", o.connect},
           {"repeat", o.repeat},
           {"shard", o.shard},
           {"filter", o.filter}};
@@ -56,6 +58,8 @@ RunOptions options_from_json(const nlohmann::json& j, const RunOptions& given) {
   o.kernel_override = j.at("kernel").get<std::string>();
   o.modules_dir = j.at("modules").get<std::string>();
   o.accel = j.at("accel").get<std::string>();
+  o.backend = j.value("backend", "");
+  o.connect = j.value("connect", "");
   o.repeat = j.at("repeat").get<int>();
   o.shard = j.at("shard").get<std::string>();
   o.filter = j.value("filter", "");
@@ -63,14 +67,27 @@ RunOptions options_from_json(const nlohmann::json& j, const RunOptions& given) {
   return o;
 }
 
-uint64_t host_available_memory() {
-  std::ifstream in("/proc/meminfo");
-  std::string key;
-  uint64_t kib = 0;
-  std::string unit;
-  while (in >> key >> kib >> unit)
-    if (key == "MemAvailable:") return kib * 1024;
-  throw HostError("/proc/meminfo: no MemAvailable line");
+// One backend runs all of a run's cells: --backend, else the cells' run.backend.
+std::unique_ptr<vm::Backend> make_backend(const RunOptions& o, const std::vector<matrix::Cell>& cells,
+                                          const fs::path& out) {
+  std::string name = o.backend;
+  for (const matrix::Cell& c : cells)
+    if (name.empty()) name = c.run.backend;
+    else if (o.backend.empty() && c.run.backend != name)
+      throw UsageError(fmt::format("{}: cells use both run.backend \"{}\" and \"{}\"; one run uses one backend "
+                                   "(set run.backend once, or give --backend)",
+                                   o.matrix_file.string(), name, c.run.backend));
+  if (name != "libvirt") {
+    if (!o.connect.empty()) throw UsageError("--connect is for --backend libvirt");
+    return std::make_unique<vm::QemuBackend>();
+  }
+  // The run's ID tags its domains: the same for the run directory when resumed.
+  const std::string run_id = util::sha256_hex(fs::weakly_canonical(out).string()).substr(0, 8);
+  auto libvirt = std::make_unique<vm::LibvirtBackend>(o.connect.empty() ? "qemu:///system" : o.connect, run_id);
+  if (!o.resume_dir.empty())
+    for (const std::string& name : libvirt->destroy_stale_domains())
+      fmt::print(stderr, "kmatrix: destroyed {}, left running by the interrupted run\n", name);
+  return libvirt;
 }
 
 // "[2/3] exceeds (ab12...) -> oom-killed [wrong-victim] in 41.2s (expected completed)"
@@ -144,16 +161,20 @@ int run_matrix(const RunOptions& given) {
   std::vector<matrix::Cell> to_prepare;
   for (const CellRun& r : runs) to_prepare.push_back(*r.cell);
   const auto kernels = prepare_kernels(to_prepare, cache_dir);
-  vm::QemuBackend backend;
+  const fs::path out = resuming ? given.resume_dir : options.out_dir.empty() ? default_out_dir() : options.out_dir;
+  const std::unique_ptr<vm::Backend> backend_owner = make_backend(options, m.cells, out);
+  vm::Backend& backend = *backend_owner;
   const std::string qemu_version = backend.version();
-  const uint64_t available = host_available_memory();
+  const vm::HostCapacity host = backend.capacity();
+  const uint64_t available = host.available_memory;
   const uint64_t budget = available > kHostReserve ? available - kHostReserve : 0;
   for (const CellRun& r : runs)
     if (host_memory_for(*r.cell) > budget)
-      throw HostError(fmt::format("cell {} needs {} MiB of host memory; {} MiB are available beyond the {} MiB reserve",
-                                  r.cell->name, host_memory_for(*r.cell) >> 20, budget >> 20, kHostReserve >> 20));
+      throw HostError(fmt::format("cell {} needs {} MiB of host memory; {}{} MiB are available beyond the {} MiB reserve",
+                                  r.cell->name, host_memory_for(*r.cell) >> 20,
+                                  backend.host().empty() ? "" : backend.host() + ": ", budget >> 20, kHostReserve >> 20));
   const int jobs = options.jobs > 0 ? options.jobs
-                                    : default_jobs(static_cast<int>(std::thread::hardware_concurrency()), available, runs);
+                                    : default_jobs(host.cpus, available, runs);
   // The KVM probe boots a VM: decided per kernel before the cells run in parallel.
   std::map<std::pair<std::string, std::string>, std::string> accel;  // (kernel, requested) -> kvm|tcg
   const auto accel_key = [](const matrix::Cell& c) { return std::pair{c.run.kernel, c.run.accel}; };
@@ -161,7 +182,6 @@ int run_matrix(const RunOptions& given) {
     if (!accel.contains(accel_key(*r.cell)))
       accel[accel_key(*r.cell)] = choose_accel(r.cell->run.accel, backend, kernels.at(r.cell->run.kernel), cache_dir);
 
-  const fs::path out = resuming ? given.resume_dir : options.out_dir.empty() ? default_out_dir() : options.out_dir;
   if (!resuming) create_run_dir(out);
 
   install_interrupt_handlers();

@@ -1,6 +1,6 @@
 // The VM backend interface: start a guest kernel with two serial streams
 // (kernel console, agent channel) and control it. The runner only knows this
-// interface; QEMU-direct is one implementation, libvirt can be another.
+// interface; QEMU-direct is one implementation, libvirt (local or remote) the other.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +22,14 @@ struct VmConfig {
   int cpus = 1;
   std::string accel = "tcg";          // kvm | tcg
   std::filesystem::path evidence_dir;  // console.log and qemu.log are written here
+  std::string cell_id;                 // which cell and run of it: names a libvirt domain
+  int repeat = 0;
+};
+
+// What the backend's host offers guests: the run's jobs and memory budget.
+struct HostCapacity {
+  int cpus = 1;
+  uint64_t available_memory = 0;  // bytes
 };
 
 // Called on the io_context's thread.
@@ -50,6 +58,9 @@ class Backend {
   virtual ~Backend() = default;
   virtual std::string name() const = 0;
   virtual std::string version() = 0;  // of the hypervisor, for run.json
+  virtual HostCapacity capacity() = 0;
+  // Where the guests run, for the cell record: empty for this machine.
+  virtual std::string host() const = 0;
   virtual std::unique_ptr<Guest> launch(boost::asio::io_context& io, const VmConfig& config,
                                         GuestEvents events) = 0;
 };

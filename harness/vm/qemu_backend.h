@@ -10,6 +10,8 @@ class QemuBackend : public Backend {
  public:
   std::string name() const override { return "qemu"; }
   std::string version() override;  // first line of `qemu-system-x86_64 --version`
+  HostCapacity capacity() override;  // this machine's cores and MemAvailable
+  std::string host() const override { return ""; }
   std::unique_ptr<Guest> launch(boost::asio::io_context& io, const VmConfig& config,
                                 GuestEvents events) override;
 };
