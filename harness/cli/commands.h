@@ -19,5 +19,6 @@ Command add_ingest_command(CLI::App& app);
 Command add_history_command(CLI::App& app);
 Command add_report_command(CLI::App& app);
 Command add_compare_command(CLI::App& app);
+Command add_gc_command(CLI::App& app);
 
 }  // namespace kmx::cli

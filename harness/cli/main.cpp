@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   add(kmx::cli::add_history_command);
   add(kmx::cli::add_report_command);
   add(kmx::cli::add_compare_command);
+  add(kmx::cli::add_gc_command);
 
   try {
     app.parse(argc, argv);

@@ -85,8 +85,11 @@ std::unique_ptr<vm::Backend> make_backend(const RunOptions& o, const std::vector
   const std::string run_id = util::sha256_hex(fs::weakly_canonical(out).string()).substr(0, 8);
   auto libvirt = std::make_unique<vm::LibvirtBackend>(o.connect.empty() ? "qemu:///system" : o.connect, run_id);
   if (!o.resume_dir.empty())
-    for (const std::string& name : libvirt->destroy_stale_domains())
-      fmt::print(stderr, "kmatrix: destroyed {}, left running by the interrupted run\n", name);
+    for (const auto& [name, tag] : libvirt->tagged_domains())
+      if (tag.run == run_id) {
+        libvirt->destroy_domain(name);
+        fmt::print(stderr, "kmatrix: destroyed {}, left running by the interrupted run\n", name);
+      }
   return libvirt;
 }
 
@@ -160,10 +163,11 @@ int run_matrix(const RunOptions& given) {
   // the output directory exists.
   std::vector<matrix::Cell> to_prepare;
   for (const CellRun& r : runs) to_prepare.push_back(*r.cell);
-  const auto kernels = prepare_kernels(to_prepare, cache_dir);
+  // The host first: a libvirt host that does not answer is told before kernels are prepared.
   const fs::path out = resuming ? given.resume_dir : options.out_dir.empty() ? default_out_dir() : options.out_dir;
   const std::unique_ptr<vm::Backend> backend_owner = make_backend(options, m.cells, out);
   vm::Backend& backend = *backend_owner;
+  const auto kernels = prepare_kernels(to_prepare, cache_dir);
   const std::string qemu_version = backend.version();
   const vm::HostCapacity host = backend.capacity();
   const uint64_t available = host.available_memory;

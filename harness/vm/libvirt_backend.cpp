@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <linux/input-event-codes.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <array>
@@ -12,6 +11,7 @@
 
 #include "util/error.h"
 #include "util/read_file.h"
+#include "vm/domain_owner.h"
 #include "vm/libvirt_domain_xml.h"
 #include "vm/libvirt_storage.h"
 
@@ -53,12 +53,6 @@ struct LibvirtBackend::Link : std::enable_shared_from_this<Link> {
 namespace {
 
 using Link = LibvirtBackend::Link;
-
-std::string nodename() {
-  struct utsname u {};
-  ::uname(&u);
-  return u.nodename;
-}
 
 // "what: message. hint", by what libvirt says went wrong.
 std::string connect_hint(int code) {
@@ -257,13 +251,11 @@ class LibvirtGuest : public Guest {
   // copy it when that host is this machine, and says where it is otherwise.
   void save_hypervisor_log() {
     const std::filesystem::path host_log = std::filesystem::path("/var/log/libvirt/qemu") / (name_ + ".log");
-    std::string text;
-    try {
-      text = util::read_file(host_log);
-    } catch (const std::exception&) {
-      text = fmt::format("kmatrix: the hypervisor's log of domain {} is on host {} at {}\n", name_, uri_,
-                         host_log.string());
-    }
+    std::error_code ec;
+    const std::string text =
+        std::filesystem::is_regular_file(host_log, ec)
+            ? util::read_file(host_log)
+            : fmt::format("kmatrix: the hypervisor's log of domain {} is on host {} at {}\n", name_, uri_, host_log.string());
     const int fd = ::open((evidence_dir_ / "qemu.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return fail("opening qemu.log failed");
     if (::write(fd, text.data(), text.size()) < 0) fail("writing qemu.log failed");
@@ -373,7 +365,7 @@ std::unique_ptr<Guest> LibvirtBackend::launch(asio::io_context& io, const VmConf
                       .cell = config.cell_id,
                       .repeat = config.repeat,
                       .pid = ::getpid(),
-                      .host = nodename()};
+                      .host = this_machine()};
   const DomainSpec spec{.name = domain_name(tag),
                         .type = config.accel == "kvm" ? "kvm" : "qemu",
                         .memory = config.memory,
@@ -391,23 +383,29 @@ std::unique_ptr<Guest> LibvirtBackend::launch(asio::io_context& io, const VmConf
   return std::make_unique<LibvirtGuest>(io, conn_.get(), uri_, spec, config.evidence_dir, std::move(events), link);
 }
 
-std::vector<std::string> LibvirtBackend::destroy_stale_domains() {
+std::vector<LibvirtBackend::TaggedDomain> LibvirtBackend::tagged_domains() {
   virDomainPtr* domains = nullptr;
   const int n = virConnectListAllDomains(conn_.get(), &domains, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
   if (n < 0) throw HostError(fmt::format("libvirt {}: listing domains: {}", uri_, libvirt_error()));
   std::vector<DomainHandle> all;
   for (int i = 0; i < n; ++i) all.emplace_back(domains[i]);
   free(domains);
-  std::vector<std::string> destroyed;
+  std::vector<TaggedDomain> tagged;
   for (const DomainHandle& dom : all) {
-    char* xml = virDomainGetMetadata(dom.get(), VIR_DOMAIN_METADATA_ELEMENT, std::string(kDomainTagNamespace).c_str(), 0);
-    if (!xml) continue;  // not a kmatrix domain
-    const auto tag = parse_domain_tag(xml);
+    // The whole domain: virDomainGetMetadata drops the element's namespace, which is what marks it kmatrix's.
+    char* xml = virDomainGetXMLDesc(dom.get(), 0);
+    if (!xml) continue;  // ended meanwhile
+    const std::optional<DomainTag> tag = parse_domain_tag(xml);
     free(xml);
-    if (!tag || tag->run != run_id_) continue;
-    if (virDomainDestroy(dom.get()) == 0) destroyed.push_back(virDomainGetName(dom.get()));
+    if (tag) tagged.push_back({virDomainGetName(dom.get()), *tag});
   }
-  return destroyed;
+  return tagged;
+}
+
+void LibvirtBackend::destroy_domain(const std::string& name) {
+  const DomainHandle dom(virDomainLookupByName(conn_.get(), name.c_str()));
+  if (!dom || virDomainDestroy(dom.get()) < 0)
+    throw HostError(fmt::format("libvirt {}: destroying {}: {}", uri_, name, libvirt_error()));
 }
 
 }  // namespace kmx::vm

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "vm/backend.h"
+#include "vm/libvirt_domain_xml.h"
 #include "vm/libvirt_handle.h"
 
 namespace kmx::vm {
@@ -30,9 +31,14 @@ class LibvirtBackend : public Backend {
   std::string host() const override { return uri_; }
   std::unique_ptr<Guest> launch(boost::asio::io_context& io, const VmConfig& config, GuestEvents events) override;
 
-  // Destroys the domains that this run (run_id) left on the host, by their
-  // kmatrix tag; returns their names.
-  std::vector<std::string> destroy_stale_domains();
+  struct TaggedDomain {
+    std::string name;
+    DomainTag tag;
+  };
+  // The host's running domains that carry a kmatrix tag in their <metadata>.
+  std::vector<TaggedDomain> tagged_domains();
+  // HostError naming the host when libvirt refuses.
+  void destroy_domain(const std::string& name);
 
   struct Link;  // a guest as libvirt's event thread sees it
 

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <chrono>
+
 #include <fmt/format.h>
 
 #include "util/error.h"
@@ -94,7 +96,11 @@ std::string upload_volume(virConnectPtr conn, const std::string& host, const std
   const uint64_t bytes = std::filesystem::file_size(file);
   vol.reset(virStorageVolCreateXML(pool.get(), volume_xml(name, bytes).c_str(), 0));
   if (!vol) throw HostError(fmt::format("libvirt {}: creating volume {}: {}", host, name, libvirt_error()));
+  const auto started = std::chrono::steady_clock::now();
   upload(conn, vol.get(), file, bytes, host);
+  fmt::print(stderr, "kmatrix: uploaded {} ({:.1f} MiB) to {} in {:.1f} s\n", file.filename().string(),
+             static_cast<double>(bytes) / (1 << 20), host,
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (!VolumeHandle(virStorageVolCreateXML(pool.get(), volume_xml(done, 0).c_str(), 0)))
     throw HostError(fmt::format("libvirt {}: creating volume {}: {}", host, done, libvirt_error()));
   return volume_path(vol.get(), host);

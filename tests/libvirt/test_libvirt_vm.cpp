@@ -19,6 +19,7 @@
 #include <libvirt/libvirt.h>
 
 #include "../vm/matrix_run.h"
+#include "vm/domain_owner.h"
 #include "vm/libvirt_domain_xml.h"
 #include "vm/libvirt_handle.h"
 
@@ -161,6 +162,46 @@ TEST(LibvirtBackend, UnreachableHostIsOneLineAndExit3) {
   EXPECT_NE(out.find("start libvirtd"), std::string::npos) << out;
   EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
   EXPECT_FALSE(fs::exists(dir / "cells.jsonl"));
+}
+
+// A domain that sits in the firmware (no kernel, no disk): enough for gc.
+void start_idle_domain(virConnectPtr conn, const std::string& name, const std::string& metadata) {
+  const std::string xml = fmt::format(
+      "<domain type='qemu'><name>{}</name><metadata>{}</metadata><memory unit='MiB'>32</memory>"
+      "<os><type arch='x86_64'>hvm</type></os></domain>",
+      name, metadata);
+  const kmx::vm::DomainHandle dom(virDomainCreateXML(conn, xml.c_str(), 0));
+  ASSERT_TRUE(dom) << name << ": " << kmx::vm::libvirt_error();
+}
+
+TEST(LibvirtBackend, GcDestroysLeftoversByTagOnly) {
+  const std::string uri = host_uris().at(1);
+  const kmx::vm::ConnectHandle conn(virConnectOpen(uri.c_str()));
+  ASSERT_TRUE(conn);
+  // A pid that was a process here and is no more.
+  const pid_t dead = ::fork();
+  if (dead == 0) ::_exit(0);
+  ::waitpid(dead, nullptr, 0);
+  const kmx::vm::DomainTag gone{.run = "gctest", .cell = "c1", .repeat = 0, .pid = dead, .host = kmx::vm::this_machine()};
+  kmx::vm::DomainTag elsewhere = gone;
+  elsewhere.cell = "c2";
+  elsewhere.host = "another-machine";
+  start_idle_domain(conn.get(), "kmatrix-gctest-c1-0", kmx::vm::domain_tag_xml(gone));
+  start_idle_domain(conn.get(), "kmatrix-gctest-c2-0", kmx::vm::domain_tag_xml(elsewhere));
+  start_idle_domain(conn.get(), "kmatrix-gctest-untagged-0", "");
+
+  const auto [out, code] = kmatrix_output(fmt::format("gc --connect '{}'", uri));
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("kmatrix-gctest-c1-0 destroyed"), std::string::npos) << out;
+  EXPECT_NE(out.find("kmatrix-gctest-c2-0 kept: started by kmatrix on another-machine"), std::string::npos) << out;
+  EXPECT_EQ(out.find("untagged"), std::string::npos) << out;
+  std::vector<std::string> left = kmatrix_domains(uri);
+  EXPECT_EQ(left, std::vector<std::string>{"kmatrix-gctest-c2-0"});
+  for (const char* name : {"kmatrix-gctest-c2-0", "kmatrix-gctest-untagged-0"}) {
+    const kmx::vm::DomainHandle dom(virDomainLookupByName(conn.get(), name));
+    EXPECT_TRUE(dom) << name << " must be left alone";
+    if (dom) virDomainDestroy(dom.get());
+  }
 }
 
 }  // namespace
