@@ -61,6 +61,8 @@ class Backend {
   virtual HostCapacity capacity() = 0;
   // Where the guests run, for the cell record: empty for this machine.
   virtual std::string host() const = 0;
+  // False once the host is lost (libvirt: its connection closed); the run's other hosts take its cells.
+  virtual bool reachable() { return true; }
   virtual std::unique_ptr<Guest> launch(boost::asio::io_context& io, const VmConfig& config,
                                         GuestEvents events) = 0;
 };

@@ -353,6 +353,8 @@ HostCapacity LibvirtBackend::capacity() {
   return {.cpus = static_cast<int>(info.cpus), .available_memory = free_memory};
 }
 
+bool LibvirtBackend::reachable() { return virConnectIsAlive(conn_.get()) == 1; }
+
 std::string LibvirtBackend::volume_for(const std::filesystem::path& file) {
   std::lock_guard lock(mutex_);
   auto it = volumes_.find(file);

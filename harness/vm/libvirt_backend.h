@@ -29,6 +29,7 @@ class LibvirtBackend : public Backend {
   std::string version() override;  // "libvirt 9.0.0, QEMU 7.2.0 on HOST"
   HostCapacity capacity() override;  // virNodeGetInfo, virNodeGetFreeMemory
   std::string host() const override { return uri_; }
+  bool reachable() override;  // virConnectIsAlive
   std::unique_ptr<Guest> launch(boost::asio::io_context& io, const VmConfig& config, GuestEvents events) override;
 
   struct TaggedDomain {

@@ -52,7 +52,11 @@ PoolHandle kmatrix_pool(virConnectPtr conn, const std::string& host) {
     if (virStoragePoolBuild(pool.get(), 0) < 0) throw fail("building");
     virStoragePoolSetAutostart(pool.get(), 1);
   }
-  if (virStoragePoolIsActive(pool.get()) == 0 && virStoragePoolCreate(pool.get(), 0) < 0) throw fail("starting");
+  if (virStoragePoolIsActive(pool.get()) == 0) {
+    // Defined but its directory gone (a wiped or copied host): build it again first.
+    virStoragePoolBuild(pool.get(), 0);
+    if (virStoragePoolCreate(pool.get(), 0) < 0) throw fail("starting");
+  }
   return pool;
 }
 

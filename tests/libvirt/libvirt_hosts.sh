@@ -32,8 +32,10 @@ start_host2() {
   mkdir -p "$host2"/{run,lib,log,cache,sock}
   rm -rf "$host2/etc"
   cp -a /etc/libvirt "$host2/etc"
-  # No default network on the second host: it would fight host 1 for virbr0.
+  # No default network on the second host: it would fight host 1 for virbr0;
+  # no storage pools: it starts as a fresh host.
   rm -f "$host2"/etc/qemu/networks/autostart/*
+  rm -rf "$host2"/etc/storage
   cat >"$host2/libvirtd.conf" <<CONF
 unix_sock_dir = "$host2/sock"
 unix_sock_rw_perms = "0700"

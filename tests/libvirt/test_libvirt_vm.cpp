@@ -12,6 +12,8 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -105,6 +107,25 @@ TEST(LibvirtBackend, FaultCellsOnTheSecondHostGiveTheirVerdicts) {
   EXPECT_EQ(run.cells.at("global-oom-panic").at("outcome"), "panic");
 }
 
+TEST(LibvirtBackend, OneRunOverTwoHostsRecordsEveryCellOnce) {
+  const std::vector<std::string> uris = host_uris();
+  const MatrixRun run = run_kmatrix(KMATRIX_SOURCE_DIR "/matrix/smoke.toml", "libvirt-two-hosts",
+                                    fmt::format("{} --connect '{}' --jobs 1", libvirt_args(uris.at(0)), uris.at(1)));
+  EXPECT_EQ(run.exit_code, 0);
+  std::ifstream in(run.dir / "cells.jsonl");
+  std::map<std::string, int> records;
+  std::set<std::string> hosts;
+  for (std::string line; std::getline(in, line);) {
+    const json j = json::parse(line);
+    ++records[j.at("name").get<std::string>()];
+    hosts.insert(j.at("host").get<std::string>());
+    EXPECT_EQ(j.at("outcome"), j.at("expect")) << line;
+  }
+  EXPECT_EQ(records, (std::map<std::string, int>{{"exceeds", 1}, {"exceeds-killer-off", 1}, {"fits", 1}}));
+  // One job on each host: the first two cells start at once, one on each.
+  EXPECT_EQ(hosts, (std::set<std::string>{uris.at(0), uris.at(1)}));
+}
+
 TEST(LibvirtBackend, NoDomainOutlivesItsRun) {
   smoke_libvirt();
   faults_libvirt();
@@ -123,7 +144,8 @@ TEST(LibvirtBackend, SigkilledRunLeavesNoDomainAndResumes) {
   }
   // Killed while its first domain runs.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
-  while (kmatrix_domains(uri).empty() && std::chrono::steady_clock::now() < deadline)
+  while (kmatrix_domains(uri).empty() && std::chrono::steady_clock::now() < deadline &&
+         ::waitpid(pid, nullptr, WNOHANG) == 0)
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   ASSERT_FALSE(kmatrix_domains(uri).empty()) << "no domain started";
   ::kill(pid, SIGKILL);
