@@ -44,7 +44,7 @@ Command add_run_command(CLI::App& app) {
       "own jobs and memory");
   cmd->add_option("--cache", options->cache_dir, "Kernel and initramfs cache (default: $XDG_CACHE_HOME/kmatrix)");
   cmd->add_option("--jobs,-j", options->jobs,
-                  "VMs at once (default: host cores / guest CPUs, within host memory minus a 1 GiB reserve)")
+                  "VMs at once, on each host (default: host cores / guest CPUs, within host memory minus a 1 GiB reserve)")
       ->check(CLI::PositiveNumber);
   CLI::Option* repeat =
       cmd->add_option("--repeat", options->repeat, "Run each cell K times, one record each (default: run.repeat)")

@@ -102,7 +102,7 @@ std::string upload_volume(virConnectPtr conn, const std::string& host, const std
   if (!vol) throw HostError(fmt::format("libvirt {}: creating volume {}: {}", host, name, libvirt_error()));
   const auto started = std::chrono::steady_clock::now();
   upload(conn, vol.get(), file, bytes, host);
-  fmt::print(stderr, "kmatrix: uploaded {} ({:.1f} MiB) to {} in {:.1f} s\n", file.filename().string(),
+  fmt::print(stderr, "kmatrix: uploaded {} ({:.1f} MiB) to {} in {:.2f} s\n", file.filename().string(),
              static_cast<double>(bytes) / (1 << 20), host,
              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (!VolumeHandle(virStorageVolCreateXML(pool.get(), volume_xml(done, 0).c_str(), 0)))

@@ -212,6 +212,11 @@ TEST(LibvirtBackend, GcDestroysLeftoversByTagOnly) {
   start_idle_domain(conn.get(), "kmatrix-gctest-c2-0", kmx::vm::domain_tag_xml(elsewhere));
   start_idle_domain(conn.get(), "kmatrix-gctest-untagged-0", "");
 
+  const auto [dry, dry_code] = kmatrix_output(fmt::format("gc --connect '{}' --dry-run", uri));
+  EXPECT_EQ(dry_code, 0) << dry;
+  EXPECT_NE(dry.find("kmatrix-gctest-c1-0 would be destroyed"), std::string::npos) << dry;
+  EXPECT_EQ(kmatrix_domains(uri).size(), 2u) << "--dry-run destroys nothing";
+
   const auto [out, code] = kmatrix_output(fmt::format("gc --connect '{}'", uri));
   EXPECT_EQ(code, 0) << out;
   EXPECT_NE(out.find("kmatrix-gctest-c1-0 destroyed"), std::string::npos) << out;
