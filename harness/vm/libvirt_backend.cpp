@@ -32,12 +32,13 @@ struct LibvirtBackend::Link : std::enable_shared_from_this<Link> {
   void post(F f) {
     std::lock_guard lock(mutex);
     if (!io) return;
-    asio::post(*io, [this, keep = weak_from_this(), f = std::move(f)]() mutable {
-      if (keep.expired()) return;
+    asio::post(*io, [keep = weak_from_this(), f = std::move(f)]() mutable {
+      const std::shared_ptr<Link> self = keep.lock();
+      if (!self) return;
       LibvirtGuest* g;
       {
-        std::lock_guard lock(mutex);
-        g = guest;
+        std::lock_guard lock(self->mutex);
+        g = self->guest;
       }
       if (g) f(*g);
     });
@@ -54,7 +55,7 @@ namespace {
 
 using Link = LibvirtBackend::Link;
 
-// "what: message. hint", by what libvirt says went wrong.
+// What to do about a connection that failed, by libvirt's error code.
 std::string connect_hint(int code) {
   switch (code) {
     case VIR_ERR_AUTH_FAILED:
