@@ -16,6 +16,8 @@ packages=(
   chromium libxml2-utils
   libxml2-dev
   libvirt-daemon-system libvirt-clients libvirt-dev
+  curl unzip  # ci/nightly-compare.sh fetches GitLab's baseline artifact
+  rsync       # gitlab-ci-local (tests/ci) copies the project with it
 )
 
 missing=()
@@ -30,4 +32,11 @@ if ((${#missing[@]})); then
   echo "ci/setup.sh: installing ${missing[*]}"
   $sudo apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+# The CI template checkers (ci/tools) come from the npm registry. A machine
+# with its own Node.js (e.g. NodeSource's 20) keeps it; else Debian's.
+if ! command -v npm >/dev/null; then
+  echo "ci/setup.sh: installing nodejs npm"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends nodejs npm
 fi

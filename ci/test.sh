@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README command 2: installs, builds, runs every test. Unit tests first (seconds),
 # then the binary's commands and the HTML report in headless Chromium (seconds),
-# then the VM tests, which boot Debian's real 6.1 kernel under QEMU.
+# then the VM tests, which boot Debian's real 6.1 kernel under QEMU, and last the CI
+# templates: linted, and the GitLab pipeline run by gitlab-ci-local (two VMs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ci/setup.sh
@@ -11,3 +12,4 @@ ctest --test-dir build -L cli --output-on-failure
 ctest --test-dir build -L report --output-on-failure
 ctest --test-dir build -L vm --output-on-failure
 ctest --test-dir build -L libvirt --output-on-failure
+ctest --test-dir build -L ci --output-on-failure

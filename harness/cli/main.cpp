@@ -21,6 +21,9 @@ Examples:
       One page: the matrix as a heatmap, each cell's console excerpt and agent counters.
   kmatrix compare results/base results/candidate
       Cell by cell; exit 1 when the candidate regressed (docs/results.md has the rules).
+  kmatrix predict matrix/seed.toml --kernel centos:6.5
+      Without a VM: each task's OOM score on that kernel, whom it kills first, and why
+      (docs/predict.md); --check RUN... measures the model against finished runs.
 
 Outcomes: completed, oom-killed, container-hang, guest-hang, panic, boot-failure, infra-error.
 Exit codes: 0 run finished, 2 bad input (the message names file:line), 3 host problem,
@@ -49,6 +52,8 @@ int main(int argc, char** argv) {
   add(kmx::cli::add_report_command);
   add(kmx::cli::add_compare_command);
   add(kmx::cli::add_gc_command);
+  add(kmx::cli::add_validate_command);
+  add(kmx::cli::add_predict_command);
 
   try {
     app.parse(argc, argv);

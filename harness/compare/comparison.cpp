@@ -162,15 +162,16 @@ Comparison compare_runs(const std::vector<results::CellResult>& base,
   const Side c = index(candidate, with_kernel);
   Comparison out;
   auto describe = [](CellComparison& cmp, const std::vector<const results::CellResult*>& records, Distribution& d,
-                     std::string& id) {
+                     std::string& id, std::vector<const results::CellResult*>& kept) {
     for (const results::CellResult* r : records) d.add(*r);
+    kept = records;
     id = records.front()->cell_id;
     if (cmp.name.empty()) cmp.name = records.front()->name;
   };
   for (const std::string& key : b.order) {
     CellComparison cmp;
     const auto& base_records = b.by_key.at(key);
-    describe(cmp, base_records, cmp.base, cmp.base_id);
+    describe(cmp, base_records, cmp.base, cmp.base_id, cmp.base_records);
     if (const auto h = base_history.find(cmp.base_id); h != base_history.end())
       for (const auto& [cls, n] : h->second.counts) cmp.base.add(cls, n);
     const auto it = c.by_key.find(key);
@@ -178,7 +179,7 @@ Comparison compare_runs(const std::vector<results::CellResult>& base,
       cmp.change = Change::removed;
       cmp.reason = cmp.base.text();
     } else {
-      describe(cmp, it->second, cmp.candidate, cmp.candidate_id);
+      describe(cmp, it->second, cmp.candidate, cmp.candidate_id, cmp.candidate_records);
       classify(cmp);
       classify_time(cmp, base_records, it->second, options);
     }
@@ -187,7 +188,7 @@ Comparison compare_runs(const std::vector<results::CellResult>& base,
   for (const std::string& key : c.order) {
     if (b.by_key.contains(key)) continue;
     CellComparison cmp;
-    describe(cmp, c.by_key.at(key), cmp.candidate, cmp.candidate_id);
+    describe(cmp, c.by_key.at(key), cmp.candidate, cmp.candidate_id, cmp.candidate_records);
     cmp.change = Change::added;
     cmp.reason = cmp.candidate.text();
     out.cells.push_back(std::move(cmp));

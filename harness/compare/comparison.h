@@ -41,6 +41,9 @@ struct CellComparison {
   std::string reason;  // "completed → container-hang"
   TimeChange time = TimeChange::none;
   std::optional<double> base_ms, candidate_ms;  // mean headline times
+  // The records behind each side, pointers into compare_runs' inputs (which
+  // must outlive the comparison); empty for the side an added/removed cell lacks.
+  std::vector<const results::CellResult*> base_records, candidate_records;
 };
 
 struct Comparison {

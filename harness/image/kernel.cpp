@@ -75,6 +75,24 @@ Kernel resolve_kernel(const std::string& spec, const fs::path& modules_dir, cons
   return k;
 }
 
+std::optional<std::string> known_release(const std::string& spec, const fs::path& cache_dir) {
+  const ImageStore store(cache_dir);
+  if (is_catalog_name(spec)) {
+    const Catalog catalog = load_catalog(default_catalog_path());
+    const CatalogEntry& entry = catalog.at(spec);
+    if (const auto sha = store.ref(spec))
+      if (const auto r = store.find(*sha)) return r->release;
+    if (!entry.release.empty()) return entry.release;
+    return std::nullopt;
+  }
+  if (is_sha_prefix(spec)) {
+    if (const auto r = store.find_prefix(spec)) return r->release;
+    throw UsageError(fmt::format("kernel {}: no cached image has this SHA-256 (see `kmatrix image list`)", spec));
+  }
+  if (!fs::is_regular_file(spec)) throw UsageError(fmt::format("kernel {}: no such bzImage file", spec));
+  return release_of(read_bzimage_version(spec));
+}
+
 KernelReport check_kernel_image(const Kernel& kernel, const CellNeeds& needs) {
   const auto config = load_kernel_config(kernel.config, kernel.bzimage);
   const auto version = parse_kernel_version(kernel.release);

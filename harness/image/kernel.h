@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "image/kernel_check.h"
@@ -27,6 +28,12 @@ struct Kernel {
 // that is, is used as cached (`kmatrix image fetch` refreshes it).
 Kernel resolve_kernel(const std::string& spec, const std::filesystem::path& modules_dir,
                       const std::filesystem::path& cache_dir);
+
+// The release (`uname -r`) of a kernel without fetching it: a cached image's,
+// else the catalog entry's stated one, else a bzImage file's header; nullopt
+// when only a fetch would tell (a Debian name not yet fetched). UsageError for
+// an unknown catalog name, SHA-256 prefix or missing file.
+std::optional<std::string> known_release(const std::string& spec, const std::filesystem::path& cache_dir);
 
 // The checks of kernel_check.h on this kernel's config and modules.
 struct KernelReport {

@@ -6,41 +6,13 @@
 #include "report/cell_labels.h"
 #include "report/cell_story.h"
 #include "report/escape.h"
+#include "report/html_page.h"
 #include "report/svg_chart.h"
 #include "report/tables.h"
 
 namespace kmx::report {
 
 namespace {
-
-constexpr const char* kStyle = R"(
-body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #222; }
-table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
-th, td { border: 1px solid #bbb; padding: 4px 8px; text-align: left; vertical-align: top; }
-thead th { background: #eee; }
-.heatmap td { min-width: 9em; }
-.heatmap td a { color: inherit; text-decoration: none; display: block; }
-.o-completed { background: #b7e1a1; }
-.o-oom-killed { background: #d9f0c4; }
-.o-oom-killed-wrong-victim { background: #ffd27f; }
-.o-container-hang { background: #f4a582; }
-.o-guest-hang { background: #e0604c; color: #fff; }
-.o-panic { background: #b2182b; color: #fff; }
-.o-boot-failure { background: #67001f; color: #fff; }
-.o-infra-error { background: #ccc; }
-.legend span { padding: 2px 6px; margin-right: 4px; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; }
-dt { font-weight: 600; } dd { margin: 0; }
-section.cell { border-top: 1px solid #ccc; margin-top: 1em; }
-pre.console { background: #f6f6f6; padding: 6px; overflow-x: auto; font-size: 12px; max-height: 30em; }
-svg.chart text { font-size: 10px; fill: #444; }
-svg.chart .frame { stroke: #999; }
-svg.chart .limit { stroke: #b2182b; stroke-dasharray: 4 3; }
-svg.chart .usage { stroke: #2166ac; stroke-width: 2; }
-svg.chart .live { stroke: #1b7837; stroke-width: 1.5; }
-svg.chart .killed { stroke: #d6604d; stroke-width: 1.5; }
-.key .usage { color: #2166ac; } .key .live { color: #1b7837; } .key .killed { color: #d6604d; } .key .limit { color: #b2182b; }
-)";
 
 constexpr std::array<std::string_view, 8> kClasses = {"completed",      "oom-killed", "oom-killed/wrong-victim",
                                                       "container-hang", "guest-hang", "panic",
@@ -55,18 +27,6 @@ std::string css_class(std::string_view result_class) {
 }
 
 std::string anchor(const results::CellResult& c) { return fmt::format("cell-{}-{}", c.cell_id, c.repeat); }
-
-std::string html_table(const Table& t, const char* id) {
-  std::string out = fmt::format("<table id=\"{}\"><thead><tr>", id);
-  for (const std::string& h : t.header) out += "<th>" + markup_escape(h) + "</th>";
-  out += "</tr></thead><tbody>\n";
-  for (const auto& row : t.rows) {
-    out += "<tr>";
-    for (const std::string& cell : row) out += "<td>" + markup_escape(cell) + "</td>";
-    out += "</tr>\n";
-  }
-  return out + "</tbody></table>\n";
-}
 
 std::string heatmap(const Pivot& p) {
   std::string out = fmt::format("<table id=\"heatmap\" class=\"heatmap\"><thead><tr><th>{} \\ {}</th>",
@@ -127,12 +87,8 @@ std::string html_report(const results::RunResults& run, const PivotSpec& pivot_s
   const nlohmann::json& i = run.info;
   const std::vector<compare::CellGroup> groups = compare::group_by_cell(run.cells);
   std::string out = fmt::format(
-      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-      // No script and no fetch of any kind: the page is data, whatever a console line holds.
-      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
-      "<title>kmatrix run {0}</title>\n<style>{1}</style></head>\n<body>\n"
-      "<h1>kmatrix run <code>{0}</code></h1>\n<p>{2} records, {3}, {4} to {5}, host {6}, accel {7}</p>\n",
-      markup_escape(run.run_id), kStyle, run.cells.size(), markup_escape(i.value("status", "?")),
+      "<h1>kmatrix run <code>{0}</code></h1>\n<p>{1} records, {2}, {3} to {4}, host {5}, accel {6}</p>\n",
+      markup_escape(run.run_id), run.cells.size(), markup_escape(i.value("status", "?")),
       markup_escape(i.value("started", "?")), markup_escape(i.value("ended", "?")), markup_escape(i.value("host", "?")),
       markup_escape(i.value("accel", "?")));
   const Pivot p = make_pivot(run.cells, pivot_spec);
@@ -141,7 +97,7 @@ std::string html_report(const results::RunResults& run, const PivotSpec& pivot_s
   if (has_repeats(groups)) out += "<h2>Flakiness</h2>\n" + html_table(flakiness_table(groups), "flakiness");
   out += "<h2>Evidence</h2>\n";
   for (const results::CellResult& c : run.cells) out += evidence_section(c, evidence(c));
-  return out + "</body></html>\n";
+  return html_page("kmatrix run " + run.run_id, out);
 }
 
 }  // namespace kmx::report

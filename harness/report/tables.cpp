@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "predict/prediction_check.h"
 #include "report/cell_labels.h"
 #include "report/cell_story.h"
 
@@ -18,16 +19,37 @@ std::string expectation(const compare::CellGroup& g) {
   return expect + (met ? " ✓" : " ✗");
 }
 
+// The class the run recorded as predicted, "≠ observed" where a record's
+// kernel did otherwise; "" for records made before predictions.
+std::string predicted(const compare::CellGroup& g) {
+  const nlohmann::json& record = g.records.front()->record;
+  if (!record.contains("prediction") || !record["prediction"].is_object()) return "";
+  const std::string cls = record["prediction"].value("class", "");
+  for (const results::CellResult* c : g.records) {
+    const std::string observed(predict::to_string(predict::observed_of(c->victims).cls));
+    if (cls != "unknown" && observed != cls) return cls + " ≠ " + observed;
+  }
+  return cls;
+}
+
 }  // namespace
+
+std::string what_happened(const std::vector<const results::CellResult*>& records) {
+  // Repeats are summed up by their outcomes; one run tells its story.
+  if (records.empty()) return "-";
+  return records.size() == 1 ? cell_story(*records.front()) : bucket_text(records);
+}
 
 Table seed_table(const std::vector<compare::CellGroup>& groups) {
   Table t{{"cell", "run as", "processes × size", "share of limit", "kernel", "what happened", "expected"}, {}};
+  const bool with_prediction =
+      std::any_of(groups.begin(), groups.end(), [](const compare::CellGroup& g) { return !predicted(g).empty(); });
+  if (with_prediction) t.header.push_back("predicted");
   for (const compare::CellGroup& g : groups) {
     const results::CellResult& c = *g.records.front();
-    // Repeats are summed up by their outcomes; one run tells its story.
-    const std::string happened = g.records.size() == 1 ? cell_story(c) : bucket_text(g.records);
-    t.rows.push_back({c.name, run_as(c), procs_by_size(c), share_of_limit(c), kernel_label(c), happened,
-                      expectation(g)});
+    t.rows.push_back({c.name, run_as(c), procs_by_size(c), share_of_limit(c), kernel_label(c),
+                      what_happened(g.records), expectation(g)});
+    if (with_prediction) t.rows.back().push_back(predicted(g));
   }
   return t;
 }

@@ -15,6 +15,10 @@ struct Table {
   std::vector<std::vector<std::string>> rows;
 };
 
+// One cell's records in a line: its story (cell_story) for one record, the
+// outcome counts for repeats, "-" for none.
+std::string what_happened(const std::vector<const results::CellResult*>& records);
+
 // The seed post's table, one row per cell: cell, run as, processes × size,
 // share of limit, kernel, what happened (cell_story), expected (✓/✗).
 Table seed_table(const std::vector<compare::CellGroup>& groups);

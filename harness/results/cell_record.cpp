@@ -1,6 +1,7 @@
 #include "results/cell_record.h"
 
 #include "console/oom_kill.h"
+#include "predict/prediction.h"
 
 namespace kmx::results {
 
@@ -85,6 +86,8 @@ nlohmann::json cell_record(const CellRecordInput& in) {
         {"longest_stall_ms", t.longest_stall_ms}}},
       {"agent", agent_json(in)},
       {"oom_scores", in.oom_scores},
+      // What the model said before the boot, for `report` and `predict --check`.
+      {"prediction", predict::to_json(predict::predict(in.cell, predict::oom_rules_of(in.kernel.release)))},
       {"evidence", in.evidence.generic_string()},
   };
   // The libvirt host that ran the cell; none for this machine's own QEMU.

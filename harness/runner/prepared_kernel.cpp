@@ -12,9 +12,6 @@
 
 namespace kmx::runner {
 
-namespace {
-
-// What a kernel's cells use, for checking the kernel before any VM starts.
 void add_needs(image::CellNeeds& needs, const matrix::Cell& cell) {
   const bool v1 = cell.container.cgroup == "v1";
   needs.cgroup_v1 |= v1;
@@ -23,7 +20,12 @@ void add_needs(image::CellNeeds& needs, const matrix::Cell& cell) {
   needs.pid_namespace |= cell.container.pid_namespace;
 }
 
-}  // namespace
+image::CellNeeds cell_needs(const matrix::Cell& cell) {
+  image::CellNeeds needs;
+  add_needs(needs, cell);
+  needs.modules = agent::modules_needed(cell);
+  return needs;
+}
 
 std::map<std::string, PreparedKernel> prepare_kernels(const std::vector<matrix::Cell>& cells,
                                                       const std::filesystem::path& cache_dir) {

@@ -23,6 +23,10 @@ struct PreparedKernel {
   std::filesystem::path initramfs;
 };
 
+// What a kernel must have for this cell (add_needs: the union over cells, drivers apart).
+void add_needs(image::CellNeeds& needs, const matrix::Cell& cell);
+image::CellNeeds cell_needs(const matrix::Cell& cell);
+
 // Keyed by the cells' kernel spec (cell.run.kernel).
 std::map<std::string, PreparedKernel> prepare_kernels(const std::vector<matrix::Cell>& cells,
                                                       const std::filesystem::path& cache_dir);
