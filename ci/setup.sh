@@ -14,6 +14,8 @@ packages=(
   dpkg-dev jq
   rpm
   chromium libxml2-utils
+  libxml2-dev
+  libvirt-daemon-system libvirt-clients libvirt-dev
   curl unzip  # ci/nightly-compare.sh fetches GitLab's baseline artifact
   rsync       # gitlab-ci-local (tests/ci) copies the project with it
 )

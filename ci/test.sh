@@ -11,4 +11,5 @@ ctest --test-dir build -L unit --output-on-failure -j"$(nproc)"
 ctest --test-dir build -L cli --output-on-failure
 ctest --test-dir build -L report --output-on-failure
 ctest --test-dir build -L vm --output-on-failure
+ctest --test-dir build -L libvirt --output-on-failure
 ctest --test-dir build -L ci --output-on-failure

@@ -19,6 +19,7 @@ Command add_ingest_command(CLI::App& app);
 Command add_history_command(CLI::App& app);
 Command add_report_command(CLI::App& app);
 Command add_compare_command(CLI::App& app);
+Command add_gc_command(CLI::App& app);
 Command add_validate_command(CLI::App& app);
 Command add_predict_command(CLI::App& app);
 

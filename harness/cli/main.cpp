@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   add(kmx::cli::add_history_command);
   add(kmx::cli::add_report_command);
   add(kmx::cli::add_compare_command);
+  add(kmx::cli::add_gc_command);
   add(kmx::cli::add_validate_command);
   add(kmx::cli::add_predict_command);
 

@@ -36,9 +36,19 @@ Command add_run_command(CLI::App& app) {
                   "snapshot: boot each guest shape once and restore it for every cell (falls back to cold "
                   "where it cannot); cold: boot every cell (default: the matrix's run.boot, snapshot)")
       ->check(CLI::IsMember({"snapshot", "cold"}));
+  CLI::Option* backend =
+      cmd->add_option("--backend", options->backend,
+                      "qemu (runs qemu-system-x86_64 itself) or libvirt (transient domains through libvirtd); "
+                      "default: the matrix's run.backend")
+          ->check(CLI::IsMember({"qemu", "libvirt"}));
+  CLI::Option* connect = cmd->add_option(
+      "--connect", options->connect,
+      "With --backend libvirt: a host's URI (default qemu:///system; also qemu+ssh://user@host/system, "
+      "qemu+unix:///system?socket=PATH); repeat it to spread the cells over several hosts, each within its "
+      "own jobs and memory");
   cmd->add_option("--cache", options->cache_dir, "Kernel and initramfs cache (default: $XDG_CACHE_HOME/kmatrix)");
   cmd->add_option("--jobs,-j", options->jobs,
-                  "VMs at once (default: host cores / guest CPUs, within host memory minus a 1 GiB reserve)")
+                  "VMs at once, on each host (default: host cores / guest CPUs, within host memory minus a 1 GiB reserve)")
       ->check(CLI::PositiveNumber);
   CLI::Option* repeat =
       cmd->add_option("--repeat", options->repeat, "Run each cell K times, one record each (default: run.repeat)")
@@ -53,7 +63,7 @@ Command add_run_command(CLI::App& app) {
   CLI::Option* shard = cmd->add_option(
       "--shard", options->shard, "Run part I of N (e.g. 2/4), split by cell ID; join the parts with kmatrix merge");
   // A resumed run takes its matrix and options from its run.json.
-  for (CLI::Option* o : {matrix, out, kernel, modules, accel, repeat, shard, filter, dry_run, list_axes})
+  for (CLI::Option* o : {matrix, out, kernel, modules, accel, backend, connect, repeat, shard, filter, dry_run, list_axes})
     resume->excludes(o);
   cmd->footer(R"(
 SIGINT/SIGTERM: the first stops new cells (running ones finish), the second aborts the

@@ -61,7 +61,7 @@ nlohmann::json agent_json(const CellRecordInput& in) {
 nlohmann::json cell_record(const CellRecordInput& in) {
   const CellTimings& t = in.timings;
   const auto text_or_null = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
-  return {
+  nlohmann::json j = {
       {"cell_id", matrix::cell_id(in.cell)},
       {"repeat", in.repeat},
       {"name", in.cell.name},
@@ -85,6 +85,7 @@ nlohmann::json cell_record(const CellRecordInput& in) {
       {"timings",
        {{"cell_ms", t.cell_ms},
         {"restore_ms", optional_json(t.restore_ms)},
+        {"start_ms", optional_json(t.start_ms)},
         {"boot_ms", optional_json(t.boot_ms)},
         {"overhead_ms", optional_json(t.overhead_ms)},
         {"workload_ms", optional_json(t.workload_ms)},
@@ -96,6 +97,9 @@ nlohmann::json cell_record(const CellRecordInput& in) {
       {"prediction", predict::to_json(predict::predict(in.cell, predict::oom_rules_of(in.kernel.release)))},
       {"evidence", in.evidence.generic_string()},
   };
+  // The libvirt host that ran the cell; none for this machine's own QEMU.
+  if (!in.host.empty()) j["host"] = in.host;
+  return j;
 }
 
 }  // namespace kmx::results

@@ -21,6 +21,7 @@ namespace kmx::results {
 struct CellTimings {
   int64_t cell_ms = 0;                // QEMU start to VM gone
   std::optional<int64_t> restore_ms;  // QEMU start to a restored guest's CPUs started
+  std::optional<int64_t> start_ms;    // VM start asked to guest CPUs started (the backend's own cost)
   std::optional<int64_t> boot_ms;     // guest CPUs started to agent `ready`
   std::optional<int64_t> overhead_ms; // QEMU start to the agent taking its cell (`cell-ok`)
   std::optional<int64_t> workload_ms; // workload start to verdict
@@ -33,6 +34,7 @@ struct CellRecordInput {
   const image::Kernel& kernel;
   std::string guest_kernel;  // uname -r as the agent saw it
   std::string accel;
+  std::string host;  // libvirt URI that ran it; empty: this machine
   const outcome::Verdict& verdict;
   CellTimings timings;
   std::optional<agent::Heartbeat> last_heartbeat;

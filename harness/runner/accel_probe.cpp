@@ -41,7 +41,9 @@ bool probe_kvm(vm::Backend& backend, const PreparedKernel& kernel) {
                                        .accel = "kvm",
                                        .evidence_dir = dir,
                                        .memory_file = {},
-                                       .restore = std::nullopt},
+                                       .restore = std::nullopt,
+                                       .cell_id = "kvm-probe",
+                                       .repeat = 0},
                                       kProbeTimeout, [](vm::Guest&, auto done) { done(""); })
                          .empty();
   std::error_code ignored;

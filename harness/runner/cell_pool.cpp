@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "runner/interrupt.h"
+#include "util/error.h"
 #include "runner/progress.h"
 #include "runner/status_line.h"
 
@@ -30,11 +31,12 @@ struct Ended {
 class Pool {
  public:
   Pool(const std::vector<CellRun>& runs, const PoolSettings& settings, const RunOne& run_one, const OnRecord& on_record)
-      : runs_(runs), settings_(settings), run_one_(run_one), on_record_(on_record), budget_(settings.memory_budget),
+      : runs_(runs), settings_(settings), run_one_(run_one), on_record_(on_record), hosts_(settings.hosts),
         status_(STDERR_FILENO) {
     progress_.done = settings.done;
     progress_.total = settings.total;
-    progress_.jobs = settings.jobs;
+    progress_.jobs = 0;
+    for (const HostLimits& h : settings.hosts) progress_.jobs += h.jobs;
   }
 
   void run() {
@@ -49,16 +51,32 @@ class Pool {
           fmt::print(stderr, "kmatrix: interrupted: no new cells; waiting for {} running (interrupt again to abort them)\n",
                      threads_.size());
       }
-      while (!stopping && next < runs_.size() && static_cast<int>(threads_.size()) < settings_.jobs &&
-             budget_.try_take(host_memory_for(*runs_[next].cell)))
-        start(next++);
+      while (!stopping && next < runs_.size())
+        if (const std::optional<size_t> host = hosts_.take(host_memory_for(*runs_[next].cell)))
+          start(next++, *host);
+        else
+          break;
+      if (!stopping && next < runs_.size() && !hosts_.fits_a_live_host(host_memory_for(*runs_[next].cell))) {
+        stopping = true;
+        if (!first_error)
+          first_error = std::make_exception_ptr(HostError(fmt::format(
+              "no live host left with the memory for cell {}; {} run(s) not done", runs_[next].cell->name,
+              runs_.size() - next)));
+      }
       if (threads_.empty() && (stopping || next == runs_.size())) break;
 
       std::deque<Ended> ended = wait_for_ends();
       for (Ended& e : ended) {
         threads_.at(e.index).join();
         threads_.erase(e.index);
-        budget_.give_back(host_memory_for(*runs_[e.index].cell));
+        const size_t host = host_of_.at(e.index);
+        host_of_.erase(e.index);
+        hosts_.give_back(host, host_memory_for(*runs_[e.index].cell));
+        if (hosts_.alive(host) && !settings_.host_alive(host)) {
+          hosts_.fail(host);
+          clear_status();
+          fmt::print(stderr, "kmatrix: host {} is lost; its cells still to run go to the others\n", host + 1);
+        }
         std::lock_guard lock(mutex_);
         phases_.erase(e.index);
       }
@@ -82,15 +100,16 @@ class Pool {
   }
 
  private:
-  void start(size_t index) {
+  void start(size_t index, size_t host) {
+    host_of_[index] = host;
     {
       std::lock_guard lock(mutex_);
       phases_[index] = "starting";
     }
-    threads_.emplace(index, std::thread([this, index] {
+    threads_.emplace(index, std::thread([this, index, host] {
       Ended e{index, std::nullopt, nullptr};
       try {
-        e.record = run_one_(runs_[index], [this, index](const std::string& phase) {
+        e.record = run_one_(runs_[index], host, [this, index](const std::string& phase) {
           std::lock_guard lock(mutex_);
           phases_[index] = phase;
         });
@@ -132,11 +151,12 @@ class Pool {
   const PoolSettings& settings_;
   const RunOne& run_one_;
   const OnRecord& on_record_;
-  MemoryBudget budget_;
+  HostScheduler hosts_;
   StatusLine status_;
   ProgressState progress_;
   std::chrono::steady_clock::time_point last_end_;
   std::map<size_t, std::thread> threads_;  // touched by the calling thread only
+  std::map<size_t, size_t> host_of_;       // run index -> the host it runs on
 
   std::mutex mutex_;  // guards what the workers touch:
   std::condition_variable cv_;

@@ -1,6 +1,7 @@
-// Runs cells concurrently: up to `jobs` guests at once, within a memory
-// budget, each cell in its own thread with its own event loop. Verdicts come
-// back to the calling thread, which alone writes results and prints.
+// Runs cells concurrently on one host or several: on each, up to its jobs
+// at once within its memory budget (host_schedule), each cell in its own
+// thread with its own event loop. Verdicts come back to the calling thread,
+// which alone writes results and prints.
 #pragma once
 
 #include <cstdint>
@@ -11,25 +12,30 @@
 #include <nlohmann/json.hpp>
 
 #include "runner/cell_session.h"
+#include "runner/host_schedule.h"
 #include "runner/schedule.h"
 
 namespace kmx::runner {
 
 struct PoolSettings {
-  int jobs = 1;
-  uint64_t memory_budget = 0;  // bytes of host memory the guests may use together
+  std::vector<HostLimits> hosts;  // one for QEMU run directly
+  // Asked as each cell ends on a host: false once the host is lost. Its
+  // remaining cells go to the others.
+  std::function<bool(size_t host)> host_alive = [](size_t) { return true; };
   int total = 0;               // runs in the whole run (for "[done/total]"), done ones included
   int done = 0;                // of which already recorded (--resume)
 };
 
-// Runs one cell on a worker thread; nullopt when it was aborted.
-using RunOne = std::function<std::optional<nlohmann::json>(const CellRun&, const Progress&)>;
+// Runs one cell on a worker thread, on the host given (an index of PoolSettings::hosts);
+// nullopt when it was aborted.
+using RunOne = std::function<std::optional<nlohmann::json>(const CellRun&, size_t host, const Progress&)>;
 // Called on the calling thread as each cell ends with a verdict.
 using OnRecord = std::function<void(const CellRun&, const nlohmann::json&)>;
 
 // Returns once every run has ended, or after an interrupt once the running
 // ones have (see interrupt.h). A worker's exception stops new starts and is
-// rethrown when the others have ended.
+// rethrown when the others have ended; so is a HostError when no live host is
+// left for the cells still to run.
 void run_pool(const std::vector<CellRun>& runs, const PoolSettings& settings, const RunOne& run_one,
               const OnRecord& on_record);
 

@@ -61,8 +61,9 @@ class CellSession {
       snapshot_ = restore->key;
       config.restore = restore->files;
     }
+    host_ = backend.host();
     start_ = Clock::now();
-    progress_(restore ? "restoring the snapshot" : "starting QEMU");
+    progress_(restore ? "restoring the snapshot" : host_.empty() ? "starting QEMU" : "starting on " + host_);
     guest_ = backend.launch(io_, config,
                             {.on_running = [this] { on_running(); },
                              .on_console = [this](std::string_view bytes) { on_console(bytes); },
@@ -267,6 +268,7 @@ class CellSession {
     const outcome::Verdict verdict = outcome::decide(*trigger_, console_.oom_kills(), final, roles_, agent_errors_);
     results::CellTimings t;
     t.cell_ms = since(start_, end).count();
+    if (running_) t.start_ms = since(start_, *running_).count();
     if (running_ && !snapshot_.empty()) t.restore_ms = since(start_, *running_).count();
     if (running_ && ready_) t.boot_ms = since(*running_, *ready_).count();
     if (cell_taken_) t.overhead_ms = since(start_, *cell_taken_).count();
@@ -278,6 +280,7 @@ class CellSession {
         .kernel = job_.kernel.kernel,
         .guest_kernel = guest_kernel_,
         .accel = job_.accel,
+        .host = host_,
         .verdict = verdict,
         .timings = t,
         .last_heartbeat = last_heartbeat_,
@@ -317,6 +320,7 @@ class CellSession {
   std::vector<std::string> oom_scores_;
   std::vector<std::string> agent_errors_;
   std::string guest_kernel_;
+  std::string host_;
   int64_t peak_usage_ = 0;
   uint64_t sent_seq_ = 0;
   int rejected_lines_ = 0;
@@ -352,6 +356,8 @@ std::optional<nlohmann::json> run_cell(vm::Backend& backend, const CellJob& job,
       .evidence_dir = job.evidence_dir,
       .memory_file = {},
       .restore = std::nullopt,
+      .cell_id = matrix::cell_id(job.cell),
+      .repeat = job.repeat,
   };
   const BootChoice choice = choose_boot(job.cell.run.boot, job.snapshots && backend.snapshots(), backend.name());
   std::string why_cold = choice.why_cold;

@@ -2,9 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
-#include <fstream>
-#include <thread>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -27,6 +26,8 @@
 #include "runner/schedule.h"
 #include "runner/snapshot_cache.h"
 #include "util/error.h"
+#include "util/sha256.h"
+#include "vm/libvirt_backend.h"
 #include "vm/qemu_backend.h"
 
 namespace kmx::runner {
@@ -46,6 +47,8 @@ nlohmann::json options_json(const RunOptions& o) {
           {"kernel", o.kernel_override},
           {"modules", o.modules_dir.string()},
           {"accel", o.accel},
+          {"backend", o.backend},
+          {"connect", o.connect},
           {"repeat", o.repeat},
           {"shard", o.shard},
           {"filter", o.filter}};
@@ -57,6 +60,8 @@ RunOptions options_from_json(const nlohmann::json& j, const RunOptions& given) {
   o.kernel_override = j.at("kernel").get<std::string>();
   o.modules_dir = j.at("modules").get<std::string>();
   o.accel = j.at("accel").get<std::string>();
+  o.backend = j.value("backend", "");
+  o.connect = j.value("connect", std::vector<std::string>{});
   o.repeat = j.at("repeat").get<int>();
   o.shard = j.at("shard").get<std::string>();
   o.filter = j.value("filter", "");
@@ -64,14 +69,36 @@ RunOptions options_from_json(const nlohmann::json& j, const RunOptions& given) {
   return o;
 }
 
-uint64_t host_available_memory() {
-  std::ifstream in("/proc/meminfo");
-  std::string key;
-  uint64_t kib = 0;
-  std::string unit;
-  while (in >> key >> kib >> unit)
-    if (key == "MemAvailable:") return kib * 1024;
-  throw HostError("/proc/meminfo: no MemAvailable line");
+// One backend kind runs all of a run's cells: --backend, else the cells'
+// run.backend. libvirt: one backend per --connect host.
+std::vector<std::unique_ptr<vm::Backend>> make_backends(const RunOptions& o, const std::vector<matrix::Cell>& cells,
+                                                        const fs::path& out) {
+  std::string name = o.backend;
+  for (const matrix::Cell& c : cells)
+    if (name.empty()) name = c.run.backend;
+    else if (o.backend.empty() && c.run.backend != name)
+      throw UsageError(fmt::format("{}: cells use both run.backend \"{}\" and \"{}\"; one run uses one backend "
+                                   "(set run.backend once, or give --backend)",
+                                   o.matrix_file.string(), name, c.run.backend));
+  std::vector<std::unique_ptr<vm::Backend>> backends;
+  if (name != "libvirt") {
+    if (!o.connect.empty()) throw UsageError("--connect is for --backend libvirt");
+    backends.push_back(std::make_unique<vm::QemuBackend>());
+    return backends;
+  }
+  // The run's ID tags its domains: the same for the run directory when resumed.
+  const std::string run_id = util::sha256_hex(fs::weakly_canonical(out).string()).substr(0, 8);
+  for (const std::string& uri : o.connect.empty() ? std::vector<std::string>{"qemu:///system"} : o.connect) {
+    auto libvirt = std::make_unique<vm::LibvirtBackend>(uri, run_id);
+    if (!o.resume_dir.empty())
+      for (const auto& [domain, tag] : libvirt->tagged_domains())
+        if (tag.run == run_id) {
+          libvirt->destroy_domain(domain);
+          fmt::print(stderr, "kmatrix: destroyed {} on {}, left running by the interrupted run\n", domain, uri);
+        }
+    backends.push_back(std::move(libvirt));
+  }
+  return backends;
 }
 
 // "[2/3] exceeds (ab12...) -> oom-killed [wrong-victim] in 41.2s (expected completed)"
@@ -145,26 +172,42 @@ int run_matrix(const RunOptions& given) {
   // the output directory exists.
   std::vector<matrix::Cell> to_prepare;
   for (const CellRun& r : runs) to_prepare.push_back(*r.cell);
+  // The hosts first: a libvirt host that does not answer is told before kernels are prepared.
+  const fs::path out = resuming ? given.resume_dir : options.out_dir.empty() ? default_out_dir() : options.out_dir;
+  const std::vector<std::unique_ptr<vm::Backend>> backends = make_backends(options, m.cells, out);
   const auto kernels = prepare_kernels(to_prepare, cache_dir);
-  vm::QemuBackend backend;
-  const std::string qemu_version = backend.version();
-  SnapshotCache snapshots(backend, cache_dir);
-  const uint64_t available = host_available_memory();
-  const uint64_t budget = available > kHostReserve ? available - kHostReserve : 0;
+  // Each host's jobs and budget are its own; --jobs applies to each.
+  std::string qemu_version;
+  std::vector<HostLimits> hosts;
+  for (const auto& b : backends) {
+    qemu_version += (qemu_version.empty() ? "" : "; ") + b->version();
+    const vm::HostCapacity capacity = b->capacity();
+    const uint64_t budget = capacity.available_memory > kHostReserve ? capacity.available_memory - kHostReserve : 0;
+    hosts.push_back({.jobs = options.jobs > 0 ? options.jobs : default_jobs(capacity.cpus, capacity.available_memory, runs),
+                     .memory_budget = budget});
+  }
+  const size_t roomiest = static_cast<size_t>(
+      std::max_element(hosts.begin(), hosts.end(), [](const HostLimits& a, const HostLimits& b) {
+        return a.memory_budget < b.memory_budget;
+      }) - hosts.begin());
+  // Snapshots are per backend: a guest saved by one hypervisor restores only there.
+  std::vector<std::unique_ptr<SnapshotCache>> snapshots;
+  for (const auto& b : backends) snapshots.push_back(std::make_unique<SnapshotCache>(*b, cache_dir));
   for (const CellRun& r : runs)
-    if (host_memory_for(*r.cell) > budget)
-      throw HostError(fmt::format("cell {} needs {} MiB of host memory; {} MiB are available beyond the {} MiB reserve",
-                                  r.cell->name, host_memory_for(*r.cell) >> 20, budget >> 20, kHostReserve >> 20));
-  const int jobs = options.jobs > 0 ? options.jobs
-                                    : default_jobs(static_cast<int>(std::thread::hardware_concurrency()), available, runs);
+    if (host_memory_for(*r.cell) > hosts[roomiest].memory_budget)
+      throw HostError(fmt::format("cell {} needs {} MiB of host memory; {} MiB are available beyond the {} MiB reserve{}",
+                                  r.cell->name, host_memory_for(*r.cell) >> 20, hosts[roomiest].memory_budget >> 20,
+                                  kHostReserve >> 20,
+                                  backends[roomiest]->host().empty() ? "" : " on " + backends[roomiest]->host()));
+  int jobs = 0;
+  for (const HostLimits& h : hosts) jobs += h.jobs;
   // The KVM probe boots a VM: decided per kernel before the cells run in parallel.
   std::map<std::pair<std::string, std::string>, std::string> accel;  // (kernel, requested) -> kvm|tcg
   const auto accel_key = [](const matrix::Cell& c) { return std::pair{c.run.kernel, c.run.accel}; };
   for (const CellRun& r : runs)
     if (!accel.contains(accel_key(*r.cell)))
-      accel[accel_key(*r.cell)] = choose_accel(r.cell->run.accel, backend, kernels.at(r.cell->run.kernel), cache_dir);
+      accel[accel_key(*r.cell)] = choose_accel(r.cell->run.accel, *backends.front(), kernels.at(r.cell->run.kernel), cache_dir);
 
-  const fs::path out = resuming ? given.resume_dir : options.out_dir.empty() ? default_out_dir() : options.out_dir;
   if (!resuming) create_run_dir(out);
 
   install_interrupt_handlers();
@@ -189,13 +232,14 @@ int run_matrix(const RunOptions& given) {
   fmt::print(stderr, "kmatrix: {} run(s) to do{}, {} at once\n", runs.size(),
              resuming ? fmt::format(" ({} already recorded)", info.cells_done) : "", jobs);
 
-  const RunOne run_one = [&](const CellRun& run, const Progress& progress) {
+  const RunOne run_one = [&](const CellRun& run, size_t host, const Progress& progress) {
     const fs::path evidence = out / evidence_rel(run);
     if (fs::exists(evidence)) fs::remove_all(evidence);  // an aborted attempt's partial evidence
     fs::create_directories(evidence);
     const PreparedKernel& kernel = kernels.at(run.cell->run.kernel);
-    return run_cell(backend,
-                    {*run.cell, kernel, accel.at(accel_key(*run.cell)), evidence, evidence_rel(run), run.repeat, &snapshots},
+    return run_cell(*backends.at(host),
+                    {*run.cell, kernel, accel.at(accel_key(*run.cell)), evidence, evidence_rel(run), run.repeat,
+                     snapshots.at(host).get()},
                     progress);
   };
   const OnRecord on_record = [&](const CellRun& run, const nlohmann::json& record) {
@@ -206,7 +250,10 @@ int run_matrix(const RunOptions& given) {
     results::write_run_info(out, info);
   };
   run_pool(runs,
-           {.jobs = jobs, .memory_budget = budget, .total = info.cells_total, .done = info.cells_done},
+           {.hosts = hosts,
+            .host_alive = [&](size_t host) { return backends.at(host)->reachable(); },
+            .total = info.cells_total,
+            .done = info.cells_done},
            run_one, on_record);
 
   const int sig = interrupt_signal();

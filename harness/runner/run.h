@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace kmx::runner {
 
@@ -16,6 +17,8 @@ struct RunOptions {
   std::filesystem::path modules_dir;  // --modules: with --kernel PATH
   std::string accel = "auto";         // --accel
   std::string boot;                   // --boot snapshot|cold; empty: each cell's run.boot
+  std::string backend;                // --backend qemu|libvirt; empty: the matrix's run.backend
+  std::vector<std::string> connect;   // --connect URI... for libvirt; none: qemu:///system
   std::filesystem::path cache_dir;    // empty: image::default_cache_dir()
   int jobs = 0;                       // --jobs; 0: what cores and memory allow
   int repeat = 0;                     // --repeat: runs of each cell; 0: the matrix's run.repeat

@@ -1,6 +1,6 @@
 // The VM backend interface: start a guest kernel with two serial streams
 // (kernel console, agent channel) and control it. The runner only knows this
-// interface; QEMU-direct is one implementation, libvirt can be another.
+// interface; QEMU-direct is one implementation, libvirt (local or remote) the other.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +35,14 @@ struct VmConfig {
   // Start from this snapshot instead of booting; the other fields must be the
   // ones it was saved with (the snapshot key holds them).
   std::optional<SnapshotFiles> restore;
+  std::string cell_id;                 // which cell and run of it: names a libvirt domain
+  int repeat = 0;
+};
+
+// What the backend's host offers guests: the run's jobs and memory budget.
+struct HostCapacity {
+  int cpus = 1;
+  uint64_t available_memory = 0;  // bytes
 };
 
 // Called on the io_context's thread.
@@ -75,6 +83,11 @@ class Backend {
   // What, beyond the VmConfig, shapes a saved guest so that another build
   // could not restore it (binary, version, machine type): part of the snapshot key.
   virtual std::string snapshot_identity() { return name() + " " + version(); }
+  virtual HostCapacity capacity() = 0;
+  // Where the guests run, for the cell record: empty for this machine.
+  virtual std::string host() const = 0;
+  // False once the host is lost (libvirt: its connection closed); the run's other hosts take its cells.
+  virtual bool reachable() { return true; }
   virtual std::unique_ptr<Guest> launch(boost::asio::io_context& io, const VmConfig& config,
                                         GuestEvents events) = 0;
 };

@@ -12,6 +12,8 @@
 #include <boost/asio/write.hpp>
 #include <boost/process/v2.hpp>
 #include <deque>
+#include <fstream>
+#include <thread>
 #include <fmt/format.h>
 
 #include "util/error.h"
@@ -286,6 +288,17 @@ std::string QemuBackend::version() {
 
 std::string QemuBackend::snapshot_identity() {
   return fmt::format("{} | {} | machine {}", qemu_executable().string(), version(), kQemuMachine);
+}
+
+HostCapacity QemuBackend::capacity() {
+  std::ifstream in("/proc/meminfo");
+  std::string key;
+  uint64_t kib = 0;
+  std::string unit;
+  while (in >> key >> kib >> unit)
+    if (key == "MemAvailable:")
+      return {.cpus = static_cast<int>(std::thread::hardware_concurrency()), .available_memory = kib * 1024};
+  throw HostError("/proc/meminfo: no MemAvailable line");
 }
 
 std::unique_ptr<Guest> QemuBackend::launch(asio::io_context& io, const VmConfig& config, GuestEvents events) {

@@ -12,6 +12,8 @@ class QemuBackend : public Backend {
   std::string version() override;  // first line of `qemu-system-x86_64 --version`
   bool snapshots() const override { return true; }
   std::string snapshot_identity() override;  // binary path, version, machine type
+  HostCapacity capacity() override;  // this machine's cores and MemAvailable
+  std::string host() const override { return ""; }
   std::unique_ptr<Guest> launch(boost::asio::io_context& io, const VmConfig& config,
                                 GuestEvents events) override;
 };

@@ -5,7 +5,11 @@
 #include <stdexcept>
 #include <thread>
 
+#include <map>
+#include <mutex>
+
 #include "runner/cell_pool.h"
+#include "util/error.h"
 
 namespace kmx::runner {
 namespace {
@@ -25,7 +29,7 @@ struct Concurrency {
   std::atomic<int> now{0};
   std::atomic<int> peak{0};
   RunOne cell(int ms) {
-    return [this, ms](const CellRun& run, const Progress& progress) -> std::optional<nlohmann::json> {
+    return [this, ms](const CellRun& run, size_t, const Progress& progress) -> std::optional<nlohmann::json> {
       const int n = ++now;
       for (int p = peak; n > p && !peak.compare_exchange_weak(p, n);) {
       }
@@ -42,7 +46,7 @@ TEST(CellPool, RunsUpToJobsAtOnceAndRecordsOnTheCallingThread) {
   Concurrency c;
   std::vector<std::string> recorded;
   const auto caller = std::this_thread::get_id();
-  run_pool(f.runs, {.jobs = 3, .memory_budget = 8ull << 30}, c.cell(100), [&](const CellRun& run, const nlohmann::json& r) {
+  run_pool(f.runs, {.hosts = {{.jobs = 3, .memory_budget = 8ull << 30}}}, c.cell(100), [&](const CellRun& run, const nlohmann::json& r) {
     EXPECT_EQ(std::this_thread::get_id(), caller);
     EXPECT_EQ(r.at("cell_id"), run.id);
     recorded.push_back(run.id);
@@ -55,7 +59,7 @@ TEST(CellPool, TheMemoryBudgetLimitsParallelismBelowJobs) {
   Fixture f(4, 512ull << 20);  // 640 MiB each with QEMU's share
   Concurrency c;
   int recorded = 0;
-  run_pool(f.runs, {.jobs = 4, .memory_budget = 1300ull << 20}, c.cell(100),
+  run_pool(f.runs, {.hosts = {{.jobs = 4, .memory_budget = 1300ull << 20}}}, c.cell(100),
            [&](const CellRun&, const nlohmann::json&) { ++recorded; });
   EXPECT_EQ(recorded, 4);
   EXPECT_EQ(c.peak, 2);
@@ -65,7 +69,7 @@ TEST(CellPool, AFailingCellStopsNewStartsAndIsRethrownAfterTheOthersEnd) {
   Fixture f(5);
   std::atomic<int> started{0};
   std::atomic<bool> other_finished{false};
-  const RunOne run_one = [&](const CellRun& run, const Progress&) -> std::optional<nlohmann::json> {
+  const RunOne run_one = [&](const CellRun& run, size_t, const Progress&) -> std::optional<nlohmann::json> {
     ++started;
     if (run.id == "id0") throw std::runtime_error("disk full");
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -73,7 +77,7 @@ TEST(CellPool, AFailingCellStopsNewStartsAndIsRethrownAfterTheOthersEnd) {
     return nlohmann::json{{"cell_id", run.id}};
   };
   int recorded = 0;
-  EXPECT_THROW(run_pool(f.runs, {.jobs = 2, .memory_budget = 8ull << 30}, run_one,
+  EXPECT_THROW(run_pool(f.runs, {.hosts = {{.jobs = 2, .memory_budget = 8ull << 30}}}, run_one,
                         [&](const CellRun&, const nlohmann::json&) { ++recorded; }),
                std::runtime_error);
   EXPECT_EQ(started, 2);         // id0 and id1 only
@@ -84,12 +88,48 @@ TEST(CellPool, AFailingCellStopsNewStartsAndIsRethrownAfterTheOthersEnd) {
 TEST(CellPool, AnAbortedCellIsNotRecorded) {
   Fixture f(2);
   int recorded = 0;
-  run_pool(f.runs, {.jobs = 1, .memory_budget = 8ull << 30},
-           [](const CellRun& run, const Progress&) -> std::optional<nlohmann::json> {
+  run_pool(f.runs, {.hosts = {{.jobs = 1, .memory_budget = 8ull << 30}}},
+           [](const CellRun& run, size_t, const Progress&) -> std::optional<nlohmann::json> {
              if (run.id == "id0") return std::nullopt;
              return nlohmann::json{{"cell_id", run.id}};
            },
            [&](const CellRun&, const nlohmann::json&) { ++recorded; });
+  EXPECT_EQ(recorded, 1);
+}
+
+TEST(CellPool, ALostHostsCellsGoToTheOtherHost) {
+  Fixture f(6);
+  std::atomic<bool> host0_lost{false};
+  std::mutex mutex;
+  std::map<size_t, int> ran_on;
+  const RunOne run_one = [&](const CellRun&, size_t host, const Progress&) -> std::optional<nlohmann::json> {
+    {
+      std::lock_guard lock(mutex);
+      ++ran_on[host];
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (host == 0) host0_lost = true;  // its first cell ends with the host gone
+    return nlohmann::json{{"outcome", host == 0 ? "infra-error" : "completed"}};
+  };
+  int recorded = 0;
+  run_pool(f.runs,
+           {.hosts = {{.jobs = 1, .memory_budget = 8ull << 30}, {.jobs = 1, .memory_budget = 8ull << 30}},
+            .host_alive = [&](size_t host) { return host != 0 || !host0_lost; }},
+           run_one, [&](const CellRun&, const nlohmann::json&) { ++recorded; });
+  EXPECT_EQ(recorded, 6);  // every run recorded once
+  EXPECT_EQ(ran_on[0], 1);
+  EXPECT_EQ(ran_on[1], 5);
+}
+
+TEST(CellPool, NoLiveHostLeftIsAHostError) {
+  Fixture f(3);
+  int recorded = 0;
+  EXPECT_THROW(run_pool(f.runs, {.hosts = {{.jobs = 1, .memory_budget = 8ull << 30}}, .host_alive = [](size_t) { return false; }},
+                        [](const CellRun& run, size_t, const Progress&) -> std::optional<nlohmann::json> {
+                          return nlohmann::json{{"cell_id", run.id}};
+                        },
+                        [&](const CellRun&, const nlohmann::json&) { ++recorded; }),
+               HostError);
   EXPECT_EQ(recorded, 1);
 }
 

@@ -1,0 +1,234 @@
+// The libvirt backend against real daemons (tests/libvirt/libvirt_hosts.sh
+// starts two on this machine): the smoke matrix gives the same outcomes as
+// through QEMU directly, the fault cells the same verdicts, on either host,
+// with the same evidence; no domain is left behind, even when kmatrix is
+// SIGKILLed mid-run; an unreachable host is one line and exit 3.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <libvirt/libvirt.h>
+
+#include "../vm/matrix_run.h"
+#include "vm/domain_owner.h"
+#include "vm/libvirt_domain_xml.h"
+#include "vm/libvirt_handle.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace kmx::vmtest;
+
+namespace {
+
+// qemu:///system and the second daemon's qemu+unix URI.
+std::vector<std::string> host_uris() {
+  std::ifstream in(fs::path(KMATRIX_LIBVIRT_STATE) / "uris");
+  std::vector<std::string> uris;
+  for (std::string line; std::getline(in, line);) uris.push_back(line);
+  return uris;
+}
+
+// Domains on `uri` that carry a kmatrix tag, running or not.
+std::vector<std::string> kmatrix_domains(const std::string& uri) {
+  const kmx::vm::ConnectHandle conn(virConnectOpen(uri.c_str()));
+  if (!conn) throw std::runtime_error("cannot connect to " + uri);
+  virDomainPtr* domains = nullptr;
+  const int n = virConnectListAllDomains(conn.get(), &domains, 0);
+  std::vector<std::string> names;
+  for (int i = 0; i < n; ++i) {
+    const kmx::vm::DomainHandle dom(domains[i]);
+    if (char* xml = virDomainGetXMLDesc(dom.get(), 0)) {
+      if (kmx::vm::parse_domain_tag(xml)) names.push_back(virDomainGetName(dom.get()));
+      free(xml);
+    }
+  }
+  free(domains);
+  return names;
+}
+
+std::string libvirt_args(const std::string& uri) { return fmt::format("--backend libvirt --connect '{}'", uri); }
+
+const MatrixRun& smoke_libvirt() {
+  static const MatrixRun run =
+      run_kmatrix(KMATRIX_SOURCE_DIR "/matrix/smoke.toml", "libvirt-smoke", libvirt_args(host_uris().at(0)));
+  return run;
+}
+
+const MatrixRun& faults_libvirt() {
+  static const MatrixRun run =
+      run_kmatrix(KMATRIX_SOURCE_DIR "/tests/data/vm/faults.toml", "libvirt-faults", libvirt_args(host_uris().at(1)));
+  return run;
+}
+
+void expect_outcomes_as_expected(const MatrixRun& run, size_t cells, const std::string& uri) {
+  EXPECT_EQ(run.exit_code, 0);
+  ASSERT_EQ(run.cells.size(), cells);
+  for (const auto& [name, c] : run.cells) {
+    EXPECT_EQ(c.at("outcome"), c.at("expect")) << name << ": " << c.dump();
+    EXPECT_EQ(c.value("host", ""), uri) << name;
+    const fs::path evidence = run.dir / c.at("evidence").get<std::string>();
+    EXPECT_NE(read_file(evidence / "console.log").find("Linux version"), std::string::npos) << name;
+    EXPECT_NE(read_file(evidence / "agent.log").find(" ready "), std::string::npos) << name;
+    EXPECT_FALSE(read_file(evidence / "qemu.log").empty()) << name;
+    EXPECT_GT(c.at("timings").at("start_ms").get<int64_t>(), 0) << name;
+  }
+}
+
+TEST(LibvirtBackend, SmokeMatrixGivesItsThreeOutcomes) {
+  const MatrixRun& run = smoke_libvirt();
+  expect_outcomes_as_expected(run, 3, host_uris().at(0));
+  const json info = json::parse(read_file(run.dir / "run.json"));
+  EXPECT_NE(info.at("qemu_version").get<std::string>().find("libvirt"), std::string::npos);
+  // The local daemon's own QEMU log, fetched: QEMU's command line as libvirt ran it.
+  const json& c = run.cells.at("fits");
+  EXPECT_NE(read_file(run.dir / c.at("evidence").get<std::string>() / "qemu.log").find("qemu-system-x86_64"),
+            std::string::npos);
+  // The hang's evidence was collected through the agent, as with QEMU.
+  const fs::path hang = run.dir / run.cells.at("exceeds-killer-off").at("evidence").get<std::string>();
+  EXPECT_NE(read_file(hang / "console.log").find("Show Blocked State"), std::string::npos);
+}
+
+TEST(LibvirtBackend, FaultCellsOnTheSecondHostGiveTheirVerdicts) {
+  const MatrixRun& run = faults_libvirt();
+  expect_outcomes_as_expected(run, 3, host_uris().at(1));
+  // Frozen by virDomainSuspend, then sysrq through virDomainSendKey reaches nothing: the guest hang.
+  EXPECT_EQ(run.cells.at("frozen").at("outcome"), "guest-hang");
+  EXPECT_EQ(run.cells.at("global-oom-panic").at("outcome"), "panic");
+}
+
+TEST(LibvirtBackend, OneRunOverTwoHostsRecordsEveryCellOnce) {
+  const std::vector<std::string> uris = host_uris();
+  const MatrixRun run = run_kmatrix(KMATRIX_SOURCE_DIR "/matrix/smoke.toml", "libvirt-two-hosts",
+                                    fmt::format("{} --connect '{}' --jobs 1", libvirt_args(uris.at(0)), uris.at(1)));
+  EXPECT_EQ(run.exit_code, 0);
+  std::ifstream in(run.dir / "cells.jsonl");
+  std::map<std::string, int> records;
+  std::set<std::string> hosts;
+  for (std::string line; std::getline(in, line);) {
+    const json j = json::parse(line);
+    ++records[j.at("name").get<std::string>()];
+    hosts.insert(j.at("host").get<std::string>());
+    EXPECT_EQ(j.at("outcome"), j.at("expect")) << line;
+  }
+  EXPECT_EQ(records, (std::map<std::string, int>{{"exceeds", 1}, {"exceeds-killer-off", 1}, {"fits", 1}}));
+  // One job on each host: the first two cells start at once, one on each.
+  EXPECT_EQ(hosts, (std::set<std::string>{uris.at(0), uris.at(1)}));
+}
+
+TEST(LibvirtBackend, NoDomainOutlivesItsRun) {
+  smoke_libvirt();
+  faults_libvirt();
+  for (const std::string& uri : host_uris()) EXPECT_EQ(kmatrix_domains(uri), std::vector<std::string>{}) << uri;
+}
+
+TEST(LibvirtBackend, SigkilledRunLeavesNoDomainAndResumes) {
+  const std::string uri = host_uris().at(1);
+  const fs::path dir = run_dir("libvirt-killed");
+  fs::remove_all(dir);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl(KMATRIX_BINARY, KMATRIX_BINARY, "run", KMATRIX_SOURCE_DIR "/matrix/smoke.toml", "--out", dir.c_str(),
+            "--backend", "libvirt", "--connect", uri.c_str(), "--jobs", "1", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Killed while its first domain runs.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  while (kmatrix_domains(uri).empty() && std::chrono::steady_clock::now() < deadline &&
+         ::waitpid(pid, nullptr, WNOHANG) == 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_FALSE(kmatrix_domains(uri).empty()) << "no domain started";
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  // The domain dies with kmatrix's connection (autodestroy), like a QEMU child with PR_SET_PDEATHSIG.
+  for (int i = 0; i < 50 && !kmatrix_domains(uri).empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(kmatrix_domains(uri), std::vector<std::string>{});
+  EXPECT_EQ(kmatrix_status(fmt::format("run --resume '{}'", dir.string()), fmt::format("XDG_DATA_HOME='{}-data'", dir.string())), 0);
+  const MatrixRun run = read_run(dir, 0);
+  EXPECT_EQ(run.cells.size(), 3u);
+  std::ifstream in(dir / "cells.jsonl");
+  int lines = 0;
+  for (std::string line; std::getline(in, line);) ++lines;
+  EXPECT_EQ(lines, 3) << "every cell recorded exactly once";
+  EXPECT_EQ(kmatrix_domains(uri), std::vector<std::string>{});
+}
+
+// kmatrix's combined output and exit code.
+std::pair<std::string, int> kmatrix_output(const std::string& args) {
+  FILE* p = ::popen(fmt::format("'{}' {} 2>&1", KMATRIX_BINARY, args).c_str(), "r");
+  std::string out;
+  char buf[4096];
+  while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  const int status = ::pclose(p);
+  return {out, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+}
+
+TEST(LibvirtBackend, UnreachableHostIsOneLineAndExit3) {
+  const std::string uri = "qemu+unix:///system?socket=/nonexistent/libvirt-sock";
+  const fs::path dir = run_dir("libvirt-unreachable");
+  fs::remove_all(dir);
+  const auto [out, code] =
+      kmatrix_output(fmt::format("run {} --out '{}' {}", KMATRIX_SOURCE_DIR "/matrix/smoke.toml", dir.string(), libvirt_args(uri)));
+  EXPECT_EQ(code, 3) << out;
+  EXPECT_NE(out.find(uri), std::string::npos) << out;
+  EXPECT_NE(out.find("start libvirtd"), std::string::npos) << out;
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+  EXPECT_FALSE(fs::exists(dir / "cells.jsonl"));
+}
+
+// A domain that sits in the firmware (no kernel, no disk): enough for gc.
+void start_idle_domain(virConnectPtr conn, const std::string& name, const std::string& metadata) {
+  const std::string xml = fmt::format(
+      "<domain type='qemu'><name>{}</name><metadata>{}</metadata><memory unit='MiB'>32</memory>"
+      "<os><type arch='x86_64'>hvm</type></os></domain>",
+      name, metadata);
+  const kmx::vm::DomainHandle dom(virDomainCreateXML(conn, xml.c_str(), 0));
+  ASSERT_TRUE(dom) << name << ": " << kmx::vm::libvirt_error();
+}
+
+TEST(LibvirtBackend, GcDestroysLeftoversByTagOnly) {
+  const std::string uri = host_uris().at(1);
+  const kmx::vm::ConnectHandle conn(virConnectOpen(uri.c_str()));
+  ASSERT_TRUE(conn);
+  // A pid that was a process here and is no more.
+  const pid_t dead = ::fork();
+  if (dead == 0) ::_exit(0);
+  ::waitpid(dead, nullptr, 0);
+  const kmx::vm::DomainTag gone{.run = "gctest", .cell = "c1", .repeat = 0, .pid = dead, .host = kmx::vm::this_machine()};
+  kmx::vm::DomainTag elsewhere = gone;
+  elsewhere.cell = "c2";
+  elsewhere.host = "another-machine";
+  start_idle_domain(conn.get(), "kmatrix-gctest-c1-0", kmx::vm::domain_tag_xml(gone));
+  start_idle_domain(conn.get(), "kmatrix-gctest-c2-0", kmx::vm::domain_tag_xml(elsewhere));
+  start_idle_domain(conn.get(), "kmatrix-gctest-untagged-0", "");
+
+  const auto [dry, dry_code] = kmatrix_output(fmt::format("gc --connect '{}' --dry-run", uri));
+  EXPECT_EQ(dry_code, 0) << dry;
+  EXPECT_NE(dry.find("kmatrix-gctest-c1-0 would be destroyed"), std::string::npos) << dry;
+  EXPECT_EQ(kmatrix_domains(uri).size(), 2u) << "--dry-run destroys nothing";
+
+  const auto [out, code] = kmatrix_output(fmt::format("gc --connect '{}'", uri));
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("kmatrix-gctest-c1-0 destroyed"), std::string::npos) << out;
+  EXPECT_NE(out.find("kmatrix-gctest-c2-0 kept: started by kmatrix on another-machine"), std::string::npos) << out;
+  EXPECT_EQ(out.find("untagged"), std::string::npos) << out;
+  std::vector<std::string> left = kmatrix_domains(uri);
+  EXPECT_EQ(left, std::vector<std::string>{"kmatrix-gctest-c2-0"});
+  for (const char* name : {"kmatrix-gctest-c2-0", "kmatrix-gctest-untagged-0"}) {
+    const kmx::vm::DomainHandle dom(virDomainLookupByName(conn.get(), name));
+    EXPECT_TRUE(dom) << name << " must be left alone";
+    if (dom) virDomainDestroy(dom.get());
+  }
+}
+
+}  // namespace
