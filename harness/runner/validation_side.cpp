@@ -25,8 +25,11 @@ matrix::Cell on_kernel(matrix::Cell cell, const SideOptions& o) {
 // bzImage), or none when the history holds fewer.
 std::vector<history::HistoryRow> reusable(history::HistoryDb& db, const std::string& cell_id,
                                           const std::string& kernel_sha256, int wanted) {
+  history::HistoryFilter filter;
+  filter.cell = cell_id;
+  filter.limit = 1000;
   std::vector<history::HistoryRow> rows;
-  for (history::HistoryRow& row : db.query({.cell = cell_id, .limit = 1000})) {
+  for (history::HistoryRow& row : db.query(filter)) {
     const nlohmann::json& k = row.cell.record.value("kernel", nlohmann::json::object());
     if (row.cell.cell_id == cell_id && k.value("sha256", "") == kernel_sha256 && row.cell.outcome != "infra-error")
       rows.push_back(std::move(row));
@@ -53,7 +56,8 @@ std::string Side::evidence_of(const results::CellResult& c, const std::filesyste
 }
 
 Side plan_side(const matrix::Matrix& m, const SideOptions& options, const RunOptions& run) {
-  Side side{.options = options};
+  Side side;
+  side.options = options;
   fmt::print(stderr, "kmatrix: validate: {} kernel {}\n", options.role, options.spec);
   side.kernel = image::resolve_kernel(options.spec, options.modules_dir, run.cache_dir.empty() ? image::default_cache_dir() : run.cache_dir);
   std::optional<history::HistoryDb> db;
