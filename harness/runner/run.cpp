@@ -91,10 +91,10 @@ std::vector<std::unique_ptr<vm::Backend>> make_backends(const RunOptions& o, con
   for (const std::string& uri : o.connect.empty() ? std::vector<std::string>{"qemu:///system"} : o.connect) {
     auto libvirt = std::make_unique<vm::LibvirtBackend>(uri, run_id);
     if (!o.resume_dir.empty())
-      for (const auto& [domain, tag] : libvirt->tagged_domains())
-        if (tag.run == run_id) {
-          libvirt->destroy_domain(domain);
-          fmt::print(stderr, "kmatrix: destroyed {} on {}, left running by the interrupted run\n", domain, uri);
+      for (const auto& domain : libvirt->tagged_domains())
+        if (domain.tag.run == run_id) {
+          libvirt->destroy_domain(domain.name);
+          fmt::print(stderr, "kmatrix: destroyed {} on {}, left running by the interrupted run\n", domain.name, uri);
         }
     backends.push_back(std::move(libvirt));
   }

@@ -399,8 +399,8 @@ std::vector<LibvirtBackend::TaggedDomain> LibvirtBackend::tagged_domains() {
     char* xml = virDomainGetXMLDesc(dom.get(), 0);
     if (!xml) continue;  // ended meanwhile
     const std::optional<DomainTag> tag = parse_domain_tag(xml);
+    if (tag) tagged.push_back({virDomainGetName(dom.get()), *tag, parse_boot_files(xml)});
     free(xml);
-    if (tag) tagged.push_back({virDomainGetName(dom.get()), *tag});
   }
   return tagged;
 }
@@ -410,5 +410,9 @@ void LibvirtBackend::destroy_domain(const std::string& name) {
   if (!dom || virDomainDestroy(dom.get()) < 0)
     throw HostError(fmt::format("libvirt {}: destroying {}: {}", uri_, name, libvirt_error()));
 }
+
+std::vector<PoolVolume> LibvirtBackend::pool_volumes() { return vm::pool_volumes(conn_.get(), uri_); }
+
+void LibvirtBackend::delete_volume(const std::string& name) { vm::delete_volume(conn_.get(), uri_, name); }
 
 }  // namespace kmx::vm

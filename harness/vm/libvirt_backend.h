@@ -15,6 +15,7 @@
 #include "vm/backend.h"
 #include "vm/libvirt_domain_xml.h"
 #include "vm/libvirt_handle.h"
+#include "vm/unused_volumes.h"
 
 namespace kmx::vm {
 
@@ -35,11 +36,15 @@ class LibvirtBackend : public Backend {
   struct TaggedDomain {
     std::string name;
     DomainTag tag;
+    std::vector<std::string> boot_files;  // its kernel and initrd paths on the host
   };
   // The host's running domains that carry a kmatrix tag in their <metadata>.
   std::vector<TaggedDomain> tagged_domains();
   // HostError naming the host when libvirt refuses.
   void destroy_domain(const std::string& name);
+  // The volumes of the host's kmatrix pool, and deleting one (libvirt_storage).
+  std::vector<PoolVolume> pool_volumes();
+  void delete_volume(const std::string& name);
 
   struct Link;  // a guest as libvirt's event thread sees it
 

@@ -47,6 +47,22 @@ std::optional<std::string> attribute(const xmlNode* node, const char* name) {
   return s;
 }
 
+using XmlDoc = std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)>;
+
+XmlDoc parse(std::string_view xml) {
+  return XmlDoc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), nullptr, nullptr,
+                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
+                &xmlFreeDoc);
+}
+
+// The first child element of `node` named `name` (no namespace), or nullptr.
+const xmlNode* child(const xmlNode* node, std::string_view name) {
+  for (const xmlNode* c = node ? node->children : nullptr; c; c = c->next)
+    if (c->type == XML_ELEMENT_NODE && !c->ns && std::string_view(reinterpret_cast<const char*>(c->name)) == name)
+      return c;
+  return nullptr;
+}
+
 template <typename Int>
 std::optional<Int> number(const std::optional<std::string>& s) {
   Int n{};
@@ -97,10 +113,7 @@ std::string domain_tag_xml(const DomainTag& tag) {
 }
 
 std::optional<DomainTag> parse_domain_tag(std::string_view xml) {
-  const std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)> doc(
-      xmlReadMemory(xml.data(), static_cast<int>(xml.size()), nullptr, nullptr,
-                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
-      &xmlFreeDoc);
+  const XmlDoc doc = parse(xml);
   if (!doc) return std::nullopt;
   const xmlNode* node = find_tag(xmlDocGetRootElement(doc.get()));
   if (!node) return std::nullopt;
@@ -109,6 +122,21 @@ std::optional<DomainTag> parse_domain_tag(std::string_view xml) {
   const auto pid = number<int64_t>(attribute(node, "pid"));
   if (!run || !cell || !host || !repeat || !pid) return std::nullopt;
   return DomainTag{.run = *run, .cell = *cell, .repeat = *repeat, .pid = *pid, .host = *host};
+}
+
+std::vector<std::string> parse_boot_files(std::string_view xml) {
+  const XmlDoc doc = parse(xml);
+  if (!doc) return {};
+  const xmlNode* os = child(xmlDocGetRootElement(doc.get()), "os");
+  std::vector<std::string> files;
+  for (const char* name : {"kernel", "initrd"}) {
+    const xmlNode* node = child(os, name);
+    if (!node) continue;
+    xmlChar* text = xmlNodeGetContent(node);
+    if (text && *text) files.emplace_back(reinterpret_cast<const char*>(text));
+    xmlFree(text);
+  }
+  return files;
 }
 
 }  // namespace kmx::vm

@@ -1,5 +1,6 @@
 // The libvirt domain XML of one kmatrix guest, and the kmatrix tag that
-// `gc` and `--resume` read back from a running domain. Pure: written with
+// `gc` and `--resume` read back from a running domain (and, for
+// `gc --volumes`, the files it boots from). Pure: written with
 // libxml2's xmlTextWriter, read with libxml2's parser.
 #pragma once
 
@@ -7,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kmx::vm {
 
@@ -48,5 +50,9 @@ std::string domain_tag_xml(const DomainTag& tag);
 // The tag read back from domain_tag_xml's output (or a whole domain's XML);
 // nullopt when the document holds no well-formed kmatrix tag.
 std::optional<DomainTag> parse_domain_tag(std::string_view xml);
+
+// The kernel and initrd paths a domain's XML boots from (its <os>), those it has;
+// empty when the document is not well-formed. `gc --volumes` keeps their volumes.
+std::vector<std::string> parse_boot_files(std::string_view xml);
 
 }  // namespace kmx::vm

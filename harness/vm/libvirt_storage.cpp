@@ -110,4 +110,30 @@ std::string upload_volume(virConnectPtr conn, const std::string& host, const std
   return volume_path(vol.get(), host);
 }
 
+std::vector<PoolVolume> pool_volumes(virConnectPtr conn, const std::string& host) {
+  const PoolHandle pool(virStoragePoolLookupByName(conn, std::string(kStoragePool).c_str()));
+  if (!pool || virStoragePoolIsActive(pool.get()) != 1) return {};
+  const auto fail = [&](const std::string& what) {
+    return HostError(fmt::format("libvirt {}: {} storage pool {:?}: {}", host, what, kStoragePool, libvirt_error()));
+  };
+  if (virStoragePoolRefresh(pool.get(), 0) < 0) throw fail("refreshing");
+  virStorageVolPtr* vols = nullptr;
+  const int n = virStoragePoolListAllVolumes(pool.get(), &vols, 0);
+  if (n < 0) throw fail("listing the volumes of");
+  std::vector<VolumeHandle> all;
+  for (int i = 0; i < n; ++i) all.emplace_back(vols[i]);
+  free(vols);
+  std::vector<PoolVolume> volumes;
+  for (const VolumeHandle& vol : all) volumes.push_back({virStorageVolGetName(vol.get()), volume_path(vol.get(), host)});
+  return volumes;
+}
+
+void delete_volume(virConnectPtr conn, const std::string& host, const std::string& name) {
+  const PoolHandle pool(virStoragePoolLookupByName(conn, std::string(kStoragePool).c_str()));
+  const VolumeHandle vol(pool ? virStorageVolLookupByName(pool.get(), name.c_str()) : nullptr);
+  if (!vol || virStorageVolDelete(vol.get(), 0) < 0)
+    throw HostError(fmt::format("libvirt {}: deleting volume {} of storage pool {:?}: {}", host, name, kStoragePool,
+                                libvirt_error()));
+}
+
 }  // namespace kmx::vm

@@ -8,7 +8,11 @@
 #include <filesystem>
 #include <string>
 
+#include <vector>
+
 #include <libvirt/libvirt.h>
+
+#include "vm/unused_volumes.h"
 
 namespace kmx::vm {
 
@@ -18,6 +22,14 @@ inline constexpr std::string_view kStoragePoolPath = "/var/lib/libvirt/images/km
 // The path on the host of `file`'s volume, uploaded first unless the host
 // has it already. HostError naming the host when the pool or the upload fails.
 std::string upload_volume(virConnectPtr conn, const std::string& host, const std::filesystem::path& file);
+
+// The volumes in the host's kmatrix pool, refreshed from its directory; none
+// when the pool is not defined or not started. HostError naming the host.
+std::vector<PoolVolume> pool_volumes(virConnectPtr conn, const std::string& host);
+
+// Deletes the pool's volume `name` (virStorageVolDelete); HostError naming the
+// host and the volume when libvirt refuses.
+void delete_volume(virConnectPtr conn, const std::string& host, const std::string& name);
 
 // The name of the volume holding a file with this SHA-256: kmx-<its first 32 hex digits>.
 std::string volume_name(const std::string& sha256);

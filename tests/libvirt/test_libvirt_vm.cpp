@@ -24,6 +24,7 @@
 #include "vm/domain_owner.h"
 #include "vm/libvirt_domain_xml.h"
 #include "vm/libvirt_handle.h"
+#include "vm/libvirt_storage.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -186,13 +187,15 @@ TEST(LibvirtBackend, UnreachableHostIsOneLineAndExit3) {
   EXPECT_FALSE(fs::exists(dir / "cells.jsonl"));
 }
 
-// A domain that sits in the firmware (no kernel, no disk): enough for gc.
-void start_idle_domain(virConnectPtr conn, const std::string& name, const std::string& metadata) {
+// A domain that sits in the firmware (no disk; `kernel`, when given, loaded but paused before it
+// runs): enough for gc.
+void start_idle_domain(virConnectPtr conn, const std::string& name, const std::string& metadata,
+                       const std::string& kernel = "") {
   const std::string xml = fmt::format(
       "<domain type='qemu'><name>{}</name><metadata>{}</metadata><memory unit='MiB'>32</memory>"
-      "<os><type arch='x86_64'>hvm</type></os></domain>",
-      name, metadata);
-  const kmx::vm::DomainHandle dom(virDomainCreateXML(conn, xml.c_str(), 0));
+      "<os><type arch='x86_64'>hvm</type>{}</os></domain>",
+      name, metadata, kernel.empty() ? "" : fmt::format("<kernel>{}</kernel>", kernel));
+  const kmx::vm::DomainHandle dom(virDomainCreateXML(conn, xml.c_str(), kernel.empty() ? 0 : VIR_DOMAIN_START_PAUSED));
   ASSERT_TRUE(dom) << name << ": " << kmx::vm::libvirt_error();
 }
 
@@ -229,6 +232,60 @@ TEST(LibvirtBackend, GcDestroysLeftoversByTagOnly) {
     EXPECT_TRUE(dom) << name << " must be left alone";
     if (dom) virDomainDestroy(dom.get());
   }
+}
+
+std::set<std::string> pool_volume_names(virConnectPtr conn, const std::string& uri) {
+  std::set<std::string> names;
+  for (const kmx::vm::PoolVolume& v : kmx::vm::pool_volumes(conn, uri)) names.insert(v.name);
+  return names;
+}
+
+TEST(LibvirtBackend, GcVolumesDeletesOnlyUploadsNoDomainBootsFrom) {
+  const std::string uri = host_uris().at(1);
+  // The faults run left its kernel and initramfs in host 2's pool.
+  faults_libvirt();
+  const kmx::vm::ConnectHandle conn(virConnectOpen(uri.c_str()));
+  ASSERT_TRUE(conn);
+  // Host 2's /var/lib/libvirt is this directory (libvirt_hosts.sh): find the kernel by its bzImage magic.
+  const fs::path pool_dir = fs::path(KMATRIX_LIBVIRT_STATE) / "host2/lib/images/kmatrix";
+  std::string kernel;
+  for (const std::string& name : pool_volume_names(conn.get(), uri)) {
+    std::ifstream in(pool_dir / name, std::ios::binary);
+    std::string magic(4, '\0');
+    if (in.seekg(0x202) && in.read(magic.data(), 4) && magic == "HdrS") kernel = name;
+  }
+  ASSERT_FALSE(kernel.empty()) << "no kernel in " << pool_dir;
+  // An upload no domain uses, and a domain from another machine booting the kernel.
+  const fs::path stale = fs::temp_directory_path() / fmt::format("kmatrix-gc-volumes-{}", ::getpid());
+  std::ofstream(stale) << "gc --volumes test " << ::getpid() << " " << std::chrono::system_clock::now().time_since_epoch().count();
+  const std::string stale_name = fs::path(kmx::vm::upload_volume(conn.get(), uri, stale)).filename();
+  const kmx::vm::DomainTag elsewhere{.run = "gcvol", .cell = "c1", .repeat = 0, .pid = 1, .host = "another-machine"};
+  start_idle_domain(conn.get(), "kmatrix-gcvol-c1-0", kmx::vm::domain_tag_xml(elsewhere),
+                    (fs::path(kmx::vm::kStoragePoolPath) / kernel).string());
+
+  const std::set<std::string> before = pool_volume_names(conn.get(), uri);
+  const auto [dry, dry_code] = kmatrix_output(fmt::format("gc --connect '{}' --volumes --dry-run", uri));
+  EXPECT_EQ(dry_code, 0) << dry;
+  EXPECT_NE(dry.find("volume " + stale_name + " would be deleted"), std::string::npos) << dry;
+  EXPECT_EQ(pool_volume_names(conn.get(), uri), before) << "--dry-run deletes nothing";
+
+  const auto [out, code] = kmatrix_output(fmt::format("gc --connect '{}' --volumes", uri));
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("volume " + stale_name + ".done deleted"), std::string::npos) << out;
+  EXPECT_NE(out.find("volume " + stale_name + " deleted"), std::string::npos) << out;
+  EXPECT_EQ(out.find(kernel), std::string::npos) << out;
+  // Left: the kernel the domain boots from and its marker; the initramfs (no domain used it) went.
+  EXPECT_EQ(pool_volume_names(conn.get(), uri), (std::set<std::string>{kernel, kernel + ".done"}));
+  EXPECT_TRUE(fs::exists(pool_dir / kernel));
+  if (const kmx::vm::DomainHandle dom{virDomainLookupByName(conn.get(), "kmatrix-gcvol-c1-0")}) virDomainDestroy(dom.get());
+
+  // The pool still takes uploads: the deleted one comes back.
+  EXPECT_EQ(fs::path(kmx::vm::upload_volume(conn.get(), uri, stale)).filename(), stale_name);
+  EXPECT_TRUE(fs::exists(pool_dir / stale_name));
+  const auto [again, again_code] = kmatrix_output(fmt::format("gc --connect '{}' --volumes", uri));
+  EXPECT_EQ(again_code, 0) << again;
+  EXPECT_TRUE(pool_volume_names(conn.get(), uri).empty()) << again;
+  fs::remove(stale);
 }
 
 }  // namespace

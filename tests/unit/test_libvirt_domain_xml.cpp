@@ -126,5 +126,13 @@ TEST(LibvirtDomainXml, TagIsKmatrixsOnlyByNamespaceAndComplete) {
             (DomainTag{.run = "r", .cell = "c", .repeat = 0, .pid = 1, .host = "h"}));
 }
 
+TEST(LibvirtDomainXml, BootFilesReadBackFromTheDomain) {
+  const DomainSpec s = spec();
+  EXPECT_EQ(parse_boot_files(domain_xml(s)), (std::vector<std::string>{s.kernel, s.initramfs}));
+  // A domain booting from its firmware (no <kernel>), and the <kernel> of another element than <os>, name none.
+  EXPECT_TRUE(parse_boot_files("<domain><os><type>hvm</type></os><devices><kernel>/x</kernel></devices></domain>").empty());
+  EXPECT_TRUE(parse_boot_files("<not xml").empty());
+}
+
 }  // namespace
 }  // namespace kmx::vm
