@@ -3,10 +3,7 @@
 // 1 unsafe, 4 inconclusive.
 #include <fmt/format.h>
 
-#include <chrono>
 #include <memory>
-
-#include <fmt/chrono.h>
 
 #include "cli/commands.h"
 #include "cli/run_source.h"
@@ -35,11 +32,6 @@ struct ValidateOptions {
   bool reuse = false;
   fs::path db;
 };
-
-fs::path default_out_dir() {
-  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  return fs::path("results") / fmt::format("validate-{:%Y%m%dT%H%M%SZ}", now);
-}
 
 }  // namespace
 
@@ -76,7 +68,7 @@ Command add_validate_command(CLI::App& app) {
       "each with what would settle it. Cells that got better (the hang fixed) are listed too.\n"
       "Exit codes: 0 safe, 1 unsafe, 2 bad input, 3 host problem, 4 inconclusive.");
   return [o] {
-    const fs::path out = o->run.out_dir.empty() ? default_out_dir() : o->run.out_dir;
+    const fs::path out = o->run.out_dir.empty() ? runner::default_out_dir("validate-") : o->run.out_dir;
     for (runner::SideOptions* side : {&o->from, &o->to}) {
       side->dir = out / (side == &o->from ? "old" : "new");
       side->reuse = o->reuse;

@@ -36,11 +36,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path default_out_dir() {
-  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  return fs::path("results") / fmt::format("{:%Y%m%dT%H%M%SZ}", now);
-}
-
 // What selects a run's cells, as run.json keeps it for --resume.
 nlohmann::json options_json(const RunOptions& o) {
   return {{"matrix", fs::absolute(o.matrix_file).string()},
@@ -125,6 +120,16 @@ fs::path evidence_rel(const CellRun& run) {
 
 }  // namespace
 
+fs::path default_out_dir(std::string_view prefix) {
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  return fs::path("results") / fmt::format("{}{:%Y%m%dT%H%M%SZ}", prefix, now);
+}
+
+void override_kernel(matrix::Cell& cell, const std::string& spec, const fs::path& modules_dir) {
+  cell.run.kernel = spec;
+  cell.run.modules_dir = modules_dir.string();
+}
+
 int run_matrix(const RunOptions& given) {
   const bool resuming = !given.resume_dir.empty();
   std::optional<ResumedRun> resumed;
@@ -143,10 +148,7 @@ int run_matrix(const RunOptions& given) {
     throw UsageError(fmt::format("--resume {}: {} changed since the run started; start a new run",
                                  given.resume_dir.string(), options.matrix_file.string()));
   for (matrix::Cell& cell : m.cells) {
-    if (!options.kernel_override.empty()) {
-      cell.run.kernel = options.kernel_override;
-      cell.run.modules_dir = options.modules_dir.string();
-    }
+    if (!options.kernel_override.empty()) override_kernel(cell, options.kernel_override, options.modules_dir);
     if (options.accel != "auto") cell.run.accel = options.accel;
     if (!options.boot.empty()) cell.run.boot = options.boot;
   }

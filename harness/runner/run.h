@@ -5,7 +5,10 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "matrix/cell.h"
 
 namespace kmx::runner {
 
@@ -27,6 +30,12 @@ struct RunOptions {
   bool dry_run = false;               // --dry-run: print the runs, start nothing
   bool list_axes = false;             // --list-axes: print the parameters that vary, start nothing
 };
+
+// results/<PREFIX><UTC time>: where a run (or a validation) goes without --out.
+std::filesystem::path default_out_dir(std::string_view prefix = "");
+
+// The cell as --kernel SPEC [--modules DIR] runs it; its ID then names that kernel.
+void override_kernel(matrix::Cell& cell, const std::string& spec, const std::filesystem::path& modules_dir);
 
 // Returns the process exit code: 0 finished, 130/143 interrupted.
 // Throws UsageError (exit 2) or HostError (exit 3).

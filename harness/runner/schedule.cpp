@@ -30,6 +30,8 @@ bool in_shard(const std::string& cell_id, const Shard& shard) {
   return static_cast<int>(h % static_cast<uint32_t>(shard.count)) == shard.index - 1;
 }
 
+int repeats_of(const matrix::Cell& cell, int repeat) { return repeat > 0 ? repeat : cell.run.repeat; }
+
 std::vector<CellRun> plan_runs(const std::vector<matrix::Cell>& cells, int repeat, const Shard& shard,
                                const std::set<RunKey>& done) {
   std::map<std::string, size_t> kernel_rank;
@@ -45,8 +47,7 @@ std::vector<CellRun> plan_runs(const std::vector<matrix::Cell>& cells, int repea
   for (const matrix::Cell* c : ordered) {
     const std::string id = matrix::cell_id(*c);
     if (!in_shard(id, shard)) continue;
-    const int repeats = repeat > 0 ? repeat : c->run.repeat;
-    for (int r = 0; r < repeats; ++r)
+    for (int r = 0; r < repeats_of(*c, repeat); ++r)
       if (!done.contains({id, r})) runs.push_back({c, id, r});
   }
   return runs;

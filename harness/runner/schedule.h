@@ -39,6 +39,9 @@ using RunKey = std::pair<std::string, int>;  // (cell ID, repeat)
 // only this shard's cells, none already in `done`. Cells of one kernel run
 // back to back, kernels in the order the matrix first names them; otherwise
 // the matrix's order.
+// How many runs a cell gets: --repeat when given (> 0), else its run.repeat.
+int repeats_of(const matrix::Cell& cell, int repeat);
+
 std::vector<CellRun> plan_runs(const std::vector<matrix::Cell>& cells, int repeat, const Shard& shard,
                                const std::set<RunKey>& done);
 

@@ -8,18 +8,12 @@
 #include "history/history_db.h"
 #include "matrix/cell.h"
 #include "runner/prepared_kernel.h"
+#include "runner/schedule.h"
 #include "util/error.h"
 
 namespace kmx::runner {
 
 namespace {
-
-// The cell as run_matrix runs it with --kernel: its ID then names the kernel.
-matrix::Cell on_kernel(matrix::Cell cell, const SideOptions& o) {
-  cell.run.kernel = o.spec;
-  cell.run.modules_dir = o.modules_dir.string();
-  return cell;
-}
 
 // The newest `wanted` verdicts of this cell on exactly this kernel (same
 // bzImage), or none when the history holds fewer.
@@ -63,14 +57,15 @@ Side plan_side(const matrix::Matrix& m, const SideOptions& options, const RunOpt
   std::optional<history::HistoryDb> db;
   if (options.reuse) db.emplace(options.history);
   for (const matrix::Cell& cell : m.cells) {
-    const matrix::Cell here = on_kernel(cell, options);
+    matrix::Cell here = cell;
+    override_kernel(here, options.spec, options.modules_dir);
     const image::KernelReport report = image::check_kernel_image(side.kernel, cell_needs(here));
     if (!report.check.can_run()) {
       side.not_runnable.push_back({cell.name, options.role, report.check.missing_summary()});
       side.skip.insert(matrix::cell_id(cell));
       continue;
     }
-    const int repeats = run.repeat > 0 ? run.repeat : cell.run.repeat;
+    const int repeats = repeats_of(cell, run.repeat);
     if (db) {
       const auto rows = reusable(*db, matrix::cell_id(here), side.kernel.sha256, repeats);
       for (const history::HistoryRow& row : rows) {
