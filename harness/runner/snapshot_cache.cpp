@@ -60,6 +60,15 @@ SnapshotCache::SnapshotCache(vm::Backend& backend, fs::path cache_dir)
 
 fs::path SnapshotCache::dir_of(const std::string& key) const { return dir_ / key; }
 
+Snapshot SnapshotCache::at(const std::string& key) const {
+  const fs::path dir = dir_of(key);
+  return {.key = key, .dir = dir, .files = {.memory = dir / "memory", .state = dir / "state"}};
+}
+
+bool SnapshotCache::has(const vm::VmConfig& guest) {
+  return looks_complete(at(snapshot_key(key_parts(guest))), guest.memory);
+}
+
 std::string SnapshotCache::file_sha256(const fs::path& path) {
   std::lock_guard lock(mutex_);
   auto it = sha256_.find(path);
@@ -87,8 +96,8 @@ std::optional<Snapshot> SnapshotCache::get(const vm::VmConfig& guest, millisecon
       return std::nullopt;
     }
   }
-  const fs::path dir = dir_of(key);
-  const Snapshot snapshot{.key = key, .dir = dir, .files = {.memory = dir / "memory", .state = dir / "state"}};
+  const Snapshot snapshot = at(key);
+  const fs::path& dir = snapshot.dir;
   if (fs::is_directory(dir) && !looks_complete(snapshot, guest.memory)) {
     fmt::print(stderr, "kmatrix: warning: snapshot {} is incomplete; making it again\n", key);
     discard(snapshot);

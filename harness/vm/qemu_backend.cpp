@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "util/error.h"
+#include "vm/process_memory.h"
 #include "vm/qemu_command.h"
 #include "vm/qemu_exit.h"
 #include "vm/qmp_client.h"
@@ -155,6 +156,9 @@ class QemuGuest : public Guest {
   }
 
   std::string describe() const override { return fmt::format("qemu pid {}", pid_); }
+  std::optional<uint64_t> private_memory() const override {
+    return exited_ ? std::nullopt : process_anonymous_memory(pid_);
+  }
 
   void save_snapshot(const std::filesystem::path& state, std::function<void(const std::string&)> done) override {
     qmp_.execute("stop", nullptr, [this, state, done](const nlohmann::json&, const std::string& error) {
