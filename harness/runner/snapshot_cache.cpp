@@ -6,9 +6,9 @@
 
 #include "runner/ready_boot.h"
 #include "runner/snapshot_key.h"
+#include "runner/snapshot_list.h"
 #include "util/atomic_file.h"
 #include "util/complete_directory.h"
-#include "util/file_lock.h"
 #include "util/sha256.h"
 
 namespace kmx::runner {
@@ -108,6 +108,7 @@ std::optional<Snapshot> SnapshotCache::get(const vm::VmConfig& guest, millisecon
       const SaveTimes times = boot_and_save(backend_, guest, staging, boot_timeout);
       const nlohmann::json info = {{"key", key},
                                    {"parts", snapshot_key_json(parts)},
+                                   {"kernel", guest.kernel.filename().string()},  // for `image snapshots`
                                    {"boot_ms", times.boot_ms},
                                    {"save_ms", times.save_ms}};
       util::write_file_atomically(staging / "key.json", info.dump(2) + "\n");
@@ -118,14 +119,10 @@ std::optional<Snapshot> SnapshotCache::get(const vm::VmConfig& guest, millisecon
     failed_[key] = why;
     return std::nullopt;
   }
+  mark_used(dir);
   return snapshot;
 }
 
-void SnapshotCache::discard(const Snapshot& snapshot) {
-  // Restores under way keep their mapping of the deleted file.
-  util::FileLock lock(snapshot.dir.string() + ".lock");
-  std::error_code ec;
-  fs::remove_all(snapshot.dir, ec);
-}
+void SnapshotCache::discard(const Snapshot& snapshot) { remove_snapshot(snapshot.dir); }
 
 }  // namespace kmx::runner
