@@ -3,7 +3,8 @@
 # in one run (issue 15):
 #   1. per-cell overhead (QEMU start to the agent taking its cell, the
 #      record's timings.overhead_ms), median of REPEAT cells, for each Debian
-#      kernel with 512 MiB and 2 GiB guests, cold and restored;
+#      kernel with 512 MiB and 2 GiB guests, cold and restored, with the host
+#      memory each guest held privately at most and what it was charged;
 #   2. the wall time of matrix/seed.toml and matrix/smoke.toml, cold and
 #      restored, the restored run from an empty snapshot cache (its one boot
 #      per guest shape included).
@@ -53,17 +54,20 @@ TOML
     run "overhead-${kernel#debian:}-$boot" "$work/overhead.toml" --boot "$boot"
   done
   printf '\n%s: per-cell overhead, median of %s (ms; QEMU start to the agent taking its cell)\n' "$kernel" "$repeat"
-  printf '%-8s %10s %10s %8s   %s\n' memory cold restored ratio "restored: restore_ms + boot_ms (to ready)"
+  printf '%-8s %10s %10s %8s   %-26s %s\n' memory cold restored ratio "restored: restore + to ready" \
+    "private peak MiB cold/restored (charged)"
   for memory in 536870912 2147483648; do
-    row() {  # median of a timing over the cells of this memory
-      jq -r --argjson m "$memory" "select(.parameters.run.guest_memory == \$m) | .timings.$2 // 0" \
+    row() {  # median of a record field (jq path) over the cells of this memory
+      jq -r --argjson m "$memory" "select(.parameters.run.guest_memory == \$m) | $2 // 0" \
         "$work/overhead-${kernel#debian:}-$1/cells.jsonl" | median
     }
-    cold=$(row cold overhead_ms)
-    restored=$(row snapshot overhead_ms)
-    printf '%-8s %10s %10s %8s   %s + %s\n' "$((memory >> 20))M" "$cold" "$restored" \
+    cold=$(row cold .timings.overhead_ms)
+    restored=$(row snapshot .timings.overhead_ms)
+    printf '%-8s %10s %10s %8s   %-26s %s / %s (%s / %s)\n' "$((memory >> 20))M" "$cold" "$restored" \
       "$(awk -v r="$restored" -v c="$cold" 'BEGIN { printf "%.3f", r / c }')" \
-      "$(row snapshot restore_ms)" "$(row snapshot boot_ms)"
+      "$(row snapshot .timings.restore_ms) + $(row snapshot .timings.boot_ms)" \
+      "$(($(row cold .host_memory.private_peak) >> 20))" "$(($(row snapshot .host_memory.private_peak) >> 20))" \
+      "$(($(row cold .host_memory.charged) >> 20))" "$(($(row snapshot .host_memory.charged) >> 20))"
   done
 done
 
