@@ -83,6 +83,9 @@ class Backend {
   // Whether launch() honours VmConfig::memory_file and restore, and
   // Guest::save_snapshot works. A backend without them boots every cell cold.
   virtual bool snapshots() const { return false; }
+  // Whether a restored guest maps the snapshot's RAM copy-on-write, taking
+  // host memory only for the pages it writes (the memory budget counts it so).
+  virtual bool restores_copy_on_write() const { return false; }
   // What, beyond the VmConfig, shapes a saved guest so that another build
   // could not restore it (binary, version, machine type): part of the snapshot key.
   virtual std::string snapshot_identity() { return name() + " " + version(); }
