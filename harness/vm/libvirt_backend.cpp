@@ -12,6 +12,7 @@
 #include "util/error.h"
 #include "util/read_file.h"
 #include "vm/domain_owner.h"
+#include "vm/host_claim.h"
 #include "vm/libvirt_connect_error.h"
 #include "vm/libvirt_domain_xml.h"
 #include "vm/libvirt_storage.h"
@@ -300,6 +301,7 @@ LibvirtBackend::LibvirtBackend(std::string uri, std::string run_id) : uri_(std::
     throw HostError(connect_failure_line(
         uri_, libvirt_error(), classify_connect_failure(code, code == VIR_ERR_SYSTEM_ERROR ? e->int1 : 0)));
   }
+  if (!run_id_.empty()) claim_ = std::make_unique<util::FileLock>(host_claim_file(uri_), util::FileLock::Mode::shared);
   // A dead remote host is noticed within 15 s, not at the next call.
   virConnectSetKeepAlive(conn_.get(), 5, 3);
   virConnectRegisterCloseCallback(
