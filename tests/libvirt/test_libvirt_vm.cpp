@@ -356,6 +356,15 @@ TEST(LibvirtBackend, AHostLostMidRunLeavesItsCellsToTheOther) {
   EXPECT_EQ(records, (std::map<std::string, int>{{"exceeds", 1}, {"exceeds-killer-off", 1}, {"fits", 1}}));
   ASSERT_EQ(lost.size(), 1u) << "the one cell the second host ran";
   EXPECT_EQ(lost[0].at("outcome"), "infra-error") << lost[0].dump();
+  // Each host probed its own accelerator, and run.json says which it uses.
+  const json hosts = json::parse(read_file(dir / "run.json")).at("hosts");
+  ASSERT_EQ(hosts.size(), 2u) << hosts.dump();
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(hosts[i].at("host"), uris.at(i));
+    EXPECT_TRUE(hosts[i].at("accel") == "tcg" || hosts[i].at("accel") == "kvm") << hosts.dump();
+    EXPECT_EQ(hosts[i].at("jobs"), 1);
+  }
+  EXPECT_EQ(lost[0].at("accel"), hosts[1].at("accel"));
 
   // Nothing left running: the orphans by pid, then the second host again for the tests after this one.
   for (const pid_t orphan : orphans) kill_and_wait(orphan);
