@@ -1,6 +1,8 @@
-// `kmatrix image list|fetch|import|check`: the kernel image cache.
+// `kmatrix image list|fetch|import|check|snapshots`: the kernel image cache,
+// and the snapshots of guests booted from its kernels.
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -14,6 +16,7 @@
 #include "image/kernel.h"
 #include "image/kernel_version.h"
 #include "image/oom_family.h"
+#include "runner/snapshot_list.h"
 #include "util/error.h"
 
 namespace kmx::cli {
@@ -31,6 +34,8 @@ struct ImageOptions {
   fs::path modules_dir;
   fs::path config;
   std::string cgroup = "v1";
+  int prune_days = -1;  // image snapshots --prune DAYS; -1: list only
+  bool dry_run = false;
 
   fs::path cache() const { return cache_dir.empty() ? image::default_cache_dir() : cache_dir; }
   image::Catalog load() const { return image::load_catalog(catalog.empty() ? image::default_catalog_path() : catalog); }
@@ -121,6 +126,35 @@ int check(const ImageOptions& o) {
   return kExitOk;
 }
 
+std::string age(fs::file_time_type then) {
+  const auto hours = std::chrono::duration_cast<std::chrono::hours>(fs::file_time_type::clock::now() - then).count();
+  return hours < 48 ? fmt::format("{}h ago", hours) : fmt::format("{}d ago", hours / 24);
+}
+
+int snapshots(const ImageOptions& o) {
+  const std::vector<runner::SnapshotInfo> all = runner::list_snapshots(o.cache());
+  constexpr auto kRow = "{:<17} {:<34} {:>6} {:>4} {:>7}  {}\n";
+  fmt::print(kRow, "KEY", "KERNEL", "MEMORY", "CPUS", "DISK", "LAST USED");
+  uint64_t total = 0;
+  for (const runner::SnapshotInfo& s : all) {
+    total += s.disk_bytes;
+    fmt::print(kRow, s.key, s.kernel.empty() ? "sha256 " + short_sha(s.parts.value("kernel_sha256", "")) : s.kernel,
+               megabytes(s.parts.value("memory", uint64_t{0})), s.parts.value("cpus", 0), megabytes(s.disk_bytes),
+               age(s.last_used));
+  }
+  fmt::print("{} snapshot(s), {} on disk in {}\n", all.size(), megabytes(total), (o.cache() / "snapshots").string());
+  if (o.prune_days < 0) return kExitOk;
+  const auto stale = runner::stale_snapshots(all, fs::file_time_type::clock::now(), std::chrono::hours(24 * o.prune_days));
+  uint64_t freed = 0;
+  for (const runner::SnapshotInfo& s : stale) {
+    if (!o.dry_run) runner::remove_snapshot(s.dir);
+    freed += s.disk_bytes;
+    fmt::print("{} {}: not restored from in {} day(s)\n", s.key, o.dry_run ? "would be deleted" : "deleted", o.prune_days);
+  }
+  fmt::print("{} snapshot(s) {}, {}\n", stale.size(), o.dry_run ? "would be pruned" : "pruned", megabytes(freed));
+  return kExitOk;
+}
+
 }  // namespace
 
 Command add_image_command(CLI::App& app) {
@@ -136,6 +170,7 @@ Examples:
   kmatrix image import kernel-2.6.32-431.el6.x86_64.rpm
                                            the vault's RPM brought by hand: centos:6.5 now uses it
   kmatrix image check centos:6.5           can this kernel run kmatrix cells? (exit 2 if not)
+  kmatrix image snapshots --prune 14       delete the saved guests no cell restored from in 14 days
 
 A matrix names a kernel by catalog name, by cache SHA-256 (12+ digits), or by bzImage path.)");
 
@@ -154,8 +189,15 @@ A matrix names a kernel by catalog name, by cache SHA-256 (12+ digits), or by bz
   check_cmd->add_option("--config", o->config, "Check against this config instead of the image's");
   check_cmd->add_option("--cgroup", o->cgroup, "Cgroup version the cells use")->check(CLI::IsMember({"v1", "v2"}));
 
-  return [o, list_cmd, fetch_cmd, import_cmd, check_cmd] {
+  CLI::App* snapshots_cmd = cmd->add_subcommand(
+      "snapshots", "Booted guests saved for restoring (docs/running.md): kernel, shape, disk use, last use; pruning");
+  snapshots_cmd->add_option("--prune", o->prune_days, "Delete the snapshots no cell restored from in this many days")
+      ->check(CLI::NonNegativeNumber);
+  snapshots_cmd->add_flag("--dry-run", o->dry_run, "With --prune: only say what would be deleted");
+
+  return [o, list_cmd, fetch_cmd, import_cmd, check_cmd, snapshots_cmd] {
     if (list_cmd->parsed()) return list(*o);
+    if (snapshots_cmd->parsed()) return snapshots(*o);
     if (fetch_cmd->parsed()) return fetch(*o);
     if (import_cmd->parsed()) return import(*o);
     if (check_cmd->parsed()) return check(*o);

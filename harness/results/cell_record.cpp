@@ -91,6 +91,7 @@ nlohmann::json cell_record(const CellRecordInput& in) {
         {"workload_ms", optional_json(t.workload_ms)},
         {"verdict_ms", t.verdict_ms},
         {"longest_stall_ms", t.longest_stall_ms}}},
+      {"host_memory", {{"charged", in.memory_charged}, {"private_peak", optional_json(in.private_peak)}}},
       {"agent", agent_json(in)},
       {"oom_scores", in.oom_scores},
       // What the model said before the boot, for `report` and `predict --check`.

@@ -46,6 +46,8 @@ struct CellRecordInput {
   int repeat = 0;                  // which run of the cell, 0-based
   std::string snapshot;            // key of the snapshot the guest was restored from; empty: booted cold
   std::string snapshot_fallback;   // why a cell asking for a snapshot booted cold; empty if it did not
+  uint64_t memory_charged = 0;     // what the scheduler counted it for against the host's memory
+  std::optional<uint64_t> private_peak;  // the most the guest held privately, sampled; nullopt: not measured
 };
 
 nlohmann::json cell_record(const CellRecordInput& in);

@@ -51,12 +51,14 @@ class Pool {
           fmt::print(stderr, "kmatrix: interrupted: no new cells; waiting for {} running (interrupt again to abort them)\n",
                      threads_.size());
       }
-      while (!stopping && next < runs_.size())
-        if (const std::optional<size_t> host = hosts_.take(host_memory_for(*runs_[next].cell)))
-          start(next++, *host);
-        else
-          break;
-      if (!stopping && next < runs_.size() && !hosts_.fits_a_live_host(host_memory_for(*runs_[next].cell))) {
+      uint64_t need = 0;
+      while (!stopping && next < runs_.size()) {
+        need = settings_.charge(runs_[next]);
+        const std::optional<size_t> host = hosts_.take(need);
+        if (!host) break;
+        start(next++, {*host, need});
+      }
+      if (!stopping && next < runs_.size() && !hosts_.fits_a_live_host(need)) {
         stopping = true;
         if (!first_error)
           first_error = std::make_exception_ptr(HostError(fmt::format(
@@ -69,9 +71,10 @@ class Pool {
       for (Ended& e : ended) {
         threads_.at(e.index).join();
         threads_.erase(e.index);
-        const size_t host = host_of_.at(e.index);
-        host_of_.erase(e.index);
-        hosts_.give_back(host, host_memory_for(*runs_[e.index].cell));
+        const Slot slot = slot_of_.at(e.index);
+        const size_t host = slot.host;
+        slot_of_.erase(e.index);
+        hosts_.give_back(host, slot.charged);
         if (hosts_.alive(host) && !settings_.host_alive(host)) {
           hosts_.fail(host);
           clear_status();
@@ -100,16 +103,16 @@ class Pool {
   }
 
  private:
-  void start(size_t index, size_t host) {
-    host_of_[index] = host;
+  void start(size_t index, Slot slot) {
+    slot_of_[index] = slot;
     {
       std::lock_guard lock(mutex_);
       phases_[index] = "starting";
     }
-    threads_.emplace(index, std::thread([this, index, host] {
+    threads_.emplace(index, std::thread([this, index, slot] {
       Ended e{index, std::nullopt, nullptr};
       try {
-        e.record = run_one_(runs_[index], host, [this, index](const std::string& phase) {
+        e.record = run_one_(runs_[index], slot, [this, index](const std::string& phase) {
           std::lock_guard lock(mutex_);
           phases_[index] = phase;
         });
@@ -156,7 +159,7 @@ class Pool {
   ProgressState progress_;
   std::chrono::steady_clock::time_point last_end_;
   std::map<size_t, std::thread> threads_;  // touched by the calling thread only
-  std::map<size_t, size_t> host_of_;       // run index -> the host it runs on
+  std::map<size_t, Slot> slot_of_;         // run index -> where it runs
 
   std::mutex mutex_;  // guards what the workers touch:
   std::condition_variable cv_;

@@ -22,13 +22,23 @@ struct PoolSettings {
   // Asked as each cell ends on a host: false once the host is lost. Its
   // remaining cells go to the others.
   std::function<bool(size_t host)> host_alive = [](size_t) { return true; };
+  // What a run takes of its host's memory budget while it runs, asked when it
+  // is about to start (a guest restored from a snapshot takes less than one
+  // booted cold, schedule.h).
+  std::function<uint64_t(const CellRun&)> charge = [](const CellRun& r) { return host_memory_for(*r.cell); };
   int total = 0;               // runs in the whole run (for "[done/total]"), done ones included
   int done = 0;                // of which already recorded (--resume)
 };
 
-// Runs one cell on a worker thread, on the host given (an index of PoolSettings::hosts);
-// nullopt when it was aborted.
-using RunOne = std::function<std::optional<nlohmann::json>(const CellRun&, size_t host, const Progress&)>;
+// Where a run goes: the host (an index of PoolSettings::hosts) and the
+// memory it was charged there.
+struct Slot {
+  size_t host = 0;
+  uint64_t charged = 0;
+};
+
+// Runs one cell on a worker thread, in its slot; nullopt when it was aborted.
+using RunOne = std::function<std::optional<nlohmann::json>(const CellRun&, const Slot&, const Progress&)>;
 // Called on the calling thread as each cell ends with a verdict.
 using OnRecord = std::function<void(const CellRun&, const nlohmann::json&)>;
 

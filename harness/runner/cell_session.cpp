@@ -220,6 +220,7 @@ class CellSession {
       return guest_->shutdown();
     }
     maybe_freeze(now);
+    if (const std::optional<uint64_t> m = guest_->private_memory()) private_peak_ = std::max(private_peak_.value_or(0), *m);
     if (!trigger_) conclude(now);
   }
 
@@ -292,6 +293,8 @@ class CellSession {
         .repeat = job_.repeat,
         .snapshot = snapshot_,
         .snapshot_fallback = snapshot_fallback_,
+        .memory_charged = job_.charged,
+        .private_peak = private_peak_,
     });
   }
 
@@ -322,6 +325,7 @@ class CellSession {
   std::string guest_kernel_;
   std::string host_;
   int64_t peak_usage_ = 0;
+  std::optional<uint64_t> private_peak_;  // of the guest's host memory, sampled each tick
   uint64_t sent_seq_ = 0;
   int rejected_lines_ = 0;
   bool frozen_ = false;
@@ -343,10 +347,8 @@ std::string set_aside(const std::filesystem::path& evidence) {
   return said;
 }
 
-}  // namespace
-
-std::optional<nlohmann::json> run_cell(vm::Backend& backend, const CellJob& job, const Progress& progress) {
-  const vm::VmConfig guest{
+vm::VmConfig guest_config(const CellJob& job) {
+  return {
       .kernel = job.kernel.kernel.bzimage,
       .initramfs = job.kernel.initramfs,
       .cmdline = guest_cmdline(job.cell, job.kernel.built_in.contains(agent::kSwapModule)),
@@ -359,6 +361,17 @@ std::optional<nlohmann::json> run_cell(vm::Backend& backend, const CellJob& job,
       .cell_id = matrix::cell_id(job.cell),
       .repeat = job.repeat,
   };
+}
+
+}  // namespace
+
+bool restores_now(vm::Backend& backend, const CellJob& job) {
+  return choose_boot(job.cell.run.boot, job.snapshots && backend.snapshots(), backend.name()).restore &&
+         job.snapshots->has(guest_config(job));
+}
+
+std::optional<nlohmann::json> run_cell(vm::Backend& backend, const CellJob& job, const Progress& progress) {
+  const vm::VmConfig guest = guest_config(job);
   const BootChoice choice = choose_boot(job.cell.run.boot, job.snapshots && backend.snapshots(), backend.name());
   std::string why_cold = choice.why_cold;
   if (choice.restore) {

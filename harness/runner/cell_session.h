@@ -26,9 +26,14 @@ struct CellJob {
   std::filesystem::path evidence_rel;  // the same, relative to the run directory
   int repeat = 0;                      // which run of the cell (--repeat)
   SnapshotCache* snapshots = nullptr;  // null: every cell boots cold
+  uint64_t charged = 0;                // of the host's memory budget (schedule.h), for the record
 };
 
 using Progress = std::function<void(const std::string& phase)>;
+
+// Whether the cell would start now from a snapshot already made, rather
+// than boot (cold, or once to make the snapshot).
+bool restores_now(vm::Backend& backend, const CellJob& job);
 
 // The cells.jsonl record, or nullopt when the run was interrupted mid-cell.
 std::optional<nlohmann::json> run_cell(vm::Backend& backend, const CellJob& job, const Progress& progress);

@@ -6,6 +6,7 @@
 
 #include "agent/protocol.h"
 #include "protocol.h"
+#include "runner/interrupt.h"
 
 namespace kmx::runner {
 
@@ -50,6 +51,17 @@ std::string boot_until_ready(vm::Backend& backend, const vm::VmConfig& config, s
   deadline.async_wait([&](boost::system::error_code ec) {
     if (!ec) stop(fmt::format("no ready within {} s", timeout.count() / 1000));
   });
+  // A second SIGINT aborts what runs (interrupt.h): this boot too.
+  boost::asio::steady_timer watch(io);
+  std::function<void()> watch_interrupts = [&] {
+    watch.expires_after(std::chrono::milliseconds(200));
+    watch.async_wait([&](boost::system::error_code ec) {
+      if (ec) return;
+      if (abort_requested()) return stop("interrupted");
+      watch_interrupts();
+    });
+  };
+  watch_interrupts();
   io.run();
   return succeeded ? "" : error;
 }

@@ -50,7 +50,8 @@ nlohmann::json options_json(const RunOptions& o) {
           {"connect", o.connect},
           {"repeat", o.repeat},
           {"shard", o.shard},
-          {"filter", o.filter}};
+          {"filter", o.filter},
+          {"boot", o.boot}};
 }
 
 RunOptions options_from_json(const nlohmann::json& j, const RunOptions& given) {
@@ -64,6 +65,8 @@ RunOptions options_from_json(const nlohmann::json& j, const RunOptions& given) {
   o.repeat = j.at("repeat").get<int>();
   o.shard = j.at("shard").get<std::string>();
   o.filter = j.value("filter", "");
+  // How cells start changes no result: a --boot given again wins.
+  if (o.boot.empty()) o.boot = j.value("boot", "");
   o.out_dir = given.resume_dir;
   return o;
 }
@@ -259,15 +262,21 @@ int run_matrix(const RunOptions& given) {
   fmt::print(stderr, "kmatrix: {} run(s) to do{}, {} at once\n", runs.size(),
              resuming ? fmt::format(" ({} already recorded)", info.cells_done) : "", jobs);
 
-  const RunOne run_one = [&](const CellRun& run, size_t host, const Progress& progress) {
-    const fs::path evidence = out / evidence_rel(run);
-    if (fs::exists(evidence)) fs::remove_all(evidence);  // an aborted attempt's partial evidence
-    fs::create_directories(evidence);
-    const PreparedKernel& kernel = kernels.at(run.cell->run.kernel);
-    return run_cell(*backends.at(host),
-                    {*run.cell, kernel, accel.at(accel_key(host, *run.cell)), evidence, evidence_rel(run), run.repeat,
-                     snapshots.at(host).get()},
-                    progress);
+  const auto job_of = [&](const CellRun& run, const Slot& slot) -> CellJob {
+    return {*run.cell, kernels.at(run.cell->run.kernel), accel.at(accel_key(slot.host, *run.cell)), out / evidence_rel(run),
+            evidence_rel(run), run.repeat, snapshots.at(slot.host).get(), slot.charged};
+  };
+  const RunOne run_one = [&](const CellRun& run, const Slot& slot, const Progress& progress) {
+    const CellJob job = job_of(run, slot);
+    if (fs::exists(job.evidence_dir)) fs::remove_all(job.evidence_dir);  // an aborted attempt's partial evidence
+    fs::create_directories(job.evidence_dir);
+    return run_cell(*backends.at(slot.host), job, progress);
+  };
+  // A guest restored from a snapshot takes only the pages it writes; one
+  // whose snapshot is still to be made boots, taking all its RAM. Snapshots
+  // come with QEMU run directly, one host.
+  const auto charge = [&](const CellRun& run) {
+    return restores_now(*backends.front(), job_of(run, {})) ? host_memory_restored(*run.cell) : host_memory_for(*run.cell);
   };
   const OnRecord on_record = [&](const CellRun& run, const nlohmann::json& record) {
     log.append(record);
@@ -279,6 +288,7 @@ int run_matrix(const RunOptions& given) {
   run_pool(runs,
            {.hosts = hosts,
             .host_alive = [&](size_t host) { return backends.at(host)->reachable(); },
+            .charge = charge,
             .total = info.cells_total,
             .done = info.cells_done},
            run_one, on_record);

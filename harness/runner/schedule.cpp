@@ -53,7 +53,21 @@ std::vector<CellRun> plan_runs(const std::vector<matrix::Cell>& cells, int repea
   return runs;
 }
 
-uint64_t host_memory_for(const matrix::Cell& cell) { return cell.run.guest_memory + (128ull << 20); }
+namespace {
+
+constexpr uint64_t kQemuOwn = 128ull << 20;
+
+}  // namespace
+
+uint64_t host_memory_for(const matrix::Cell& cell) { return cell.run.guest_memory + kQemuOwn; }
+
+uint64_t host_memory_restored(const matrix::Cell& cell) {
+  const uint64_t container = std::max(cell.container.limit, cell.container.memsw_limit) + cell.guest.swap;
+  // Task structs, stacks, page tables and the slab the workload's processes
+  // bring, and the kernel's own writes between cells (measured: tens of MiB).
+  const uint64_t kernel = (64ull << 20) + static_cast<uint64_t>(cell.workload.procs) * (64ull << 10);
+  return std::min(cell.run.guest_memory, container + kernel) + kQemuOwn;
+}
 
 int default_jobs(int host_cpus, uint64_t host_available, const std::vector<CellRun>& runs) {
   int widest = 1;

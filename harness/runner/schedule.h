@@ -49,6 +49,13 @@ std::vector<CellRun> plan_runs(const std::vector<matrix::Cell>& cells, int repea
 // cache, device state), measured at well under 100 MiB here.
 uint64_t host_memory_for(const matrix::Cell& cell);
 
+// What a guest restored from a snapshot costs: its RAM is the snapshot's file
+// mapped copy-on-write, shared page cache until written, so it takes only the
+// pages it writes: what the container may hold (memory+swap limit, and the
+// guest's RAM-backed swap device), the kernel's own for the workload's
+// processes, and QEMU's. Never more than a cold guest.
+uint64_t host_memory_restored(const matrix::Cell& cell);
+
 // Host memory kept free whatever the budget: the host's own work, page cache.
 inline constexpr uint64_t kHostReserve = 1ull << 30;
 

@@ -6,9 +6,9 @@
 
 #include "runner/ready_boot.h"
 #include "runner/snapshot_key.h"
+#include "runner/snapshot_list.h"
 #include "util/atomic_file.h"
 #include "util/complete_directory.h"
-#include "util/file_lock.h"
 #include "util/sha256.h"
 
 namespace kmx::runner {
@@ -60,6 +60,15 @@ SnapshotCache::SnapshotCache(vm::Backend& backend, fs::path cache_dir)
 
 fs::path SnapshotCache::dir_of(const std::string& key) const { return dir_ / key; }
 
+Snapshot SnapshotCache::at(const std::string& key) const {
+  const fs::path dir = dir_of(key);
+  return {.key = key, .dir = dir, .files = {.memory = dir / "memory", .state = dir / "state"}};
+}
+
+bool SnapshotCache::has(const vm::VmConfig& guest) {
+  return looks_complete(at(snapshot_key(key_parts(guest))), guest.memory);
+}
+
 std::string SnapshotCache::file_sha256(const fs::path& path) {
   std::lock_guard lock(mutex_);
   auto it = sha256_.find(path);
@@ -87,8 +96,8 @@ std::optional<Snapshot> SnapshotCache::get(const vm::VmConfig& guest, millisecon
       return std::nullopt;
     }
   }
-  const fs::path dir = dir_of(key);
-  const Snapshot snapshot{.key = key, .dir = dir, .files = {.memory = dir / "memory", .state = dir / "state"}};
+  const Snapshot snapshot = at(key);
+  const fs::path& dir = snapshot.dir;
   if (fs::is_directory(dir) && !looks_complete(snapshot, guest.memory)) {
     fmt::print(stderr, "kmatrix: warning: snapshot {} is incomplete; making it again\n", key);
     discard(snapshot);
@@ -99,6 +108,7 @@ std::optional<Snapshot> SnapshotCache::get(const vm::VmConfig& guest, millisecon
       const SaveTimes times = boot_and_save(backend_, guest, staging, boot_timeout);
       const nlohmann::json info = {{"key", key},
                                    {"parts", snapshot_key_json(parts)},
+                                   {"kernel", guest.kernel.filename().string()},  // for `image snapshots`
                                    {"boot_ms", times.boot_ms},
                                    {"save_ms", times.save_ms}};
       util::write_file_atomically(staging / "key.json", info.dump(2) + "\n");
@@ -109,14 +119,10 @@ std::optional<Snapshot> SnapshotCache::get(const vm::VmConfig& guest, millisecon
     failed_[key] = why;
     return std::nullopt;
   }
+  mark_used(dir);
   return snapshot;
 }
 
-void SnapshotCache::discard(const Snapshot& snapshot) {
-  // Restores under way keep their mapping of the deleted file.
-  util::FileLock lock(snapshot.dir.string() + ".lock");
-  std::error_code ec;
-  fs::remove_all(snapshot.dir, ec);
-}
+void SnapshotCache::discard(const Snapshot& snapshot) { remove_snapshot(snapshot.dir); }
 
 }  // namespace kmx::runner

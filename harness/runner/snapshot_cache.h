@@ -36,12 +36,16 @@ class SnapshotCache {
   // that is remembered for the rest of the run.
   std::optional<Snapshot> get(const vm::VmConfig& guest, std::chrono::milliseconds boot_timeout, std::string& why);
 
+  // Whether get() would restore `guest` now, without a boot first.
+  bool has(const vm::VmConfig& guest);
+
   // A snapshot that did not restore: deleted, so the next get() makes it anew.
   void discard(const Snapshot& snapshot);
 
   std::filesystem::path dir_of(const std::string& key) const;
 
  private:
+  Snapshot at(const std::string& key) const;
   SnapshotKeyParts key_parts(const vm::VmConfig& guest);
   std::string file_sha256(const std::filesystem::path& path);
 

@@ -64,6 +64,9 @@ class Guest {
   // Ends the VM (QMP quit, then SIGKILL if it lingers); on_exit follows.
   virtual void shutdown() = 0;
   virtual std::string describe() const = 0;  // e.g. "qemu pid 1234 (tcg)"
+  // What the guest holds of the host's memory privately now (process_memory.h);
+  // nullopt where the backend cannot tell (a guest on another host).
+  virtual std::optional<uint64_t> private_memory() const { return std::nullopt; }
   // Stops the guest and saves its device state to `state` (its RAM is
   // already in VmConfig::memory_file); done("") on success, else the reason.
   virtual void save_snapshot(const std::filesystem::path& state, std::function<void(const std::string& error)> done) {

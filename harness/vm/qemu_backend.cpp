@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "util/error.h"
+#include "vm/process_memory.h"
 #include "vm/qemu_command.h"
 #include "vm/qemu_exit.h"
 #include "vm/qmp_client.h"
@@ -101,14 +102,23 @@ class QemuGuest : public Guest {
     socket_dir_ = tmpl;
     const int log_fd = ::open((config.evidence_dir / "qemu.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (log_fd < 0) throw_errno("opening " + (config.evidence_dir / "qemu.log").string());
+    // A restore's device state comes in on stdin (kMigrationFromStdin).
+    const std::filesystem::path input = restore_ ? restore_->state : "/dev/null";
+    const int in_fd = ::open(input.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in_fd < 0) {
+      ::close(log_fd);
+      throw_errno("opening " + input.string());
+    }
     try {
       const auto args = qemu_arguments(config, socket_dir_);
       process_.emplace(io.get_executor(), qemu_executable().string(), args,
-                       bp::process_stdio{nullptr, log_fd, log_fd}, DieWithParent{});
+                       bp::process_stdio{in_fd, log_fd, log_fd}, DieWithParent{});
     } catch (const std::exception& e) {
+      ::close(in_fd);
       ::close(log_fd);
       throw HostError(fmt::format("starting QEMU: {}", e.what()));
     }
+    ::close(in_fd);
     ::close(log_fd);
     pid_ = process_->id();
     // The handler's code is the same 9 for exit(9) and SIGKILL: the wait status tells them apart.
@@ -155,6 +165,9 @@ class QemuGuest : public Guest {
   }
 
   std::string describe() const override { return fmt::format("qemu pid {}", pid_); }
+  std::optional<uint64_t> private_memory() const override {
+    return exited_ ? std::nullopt : process_anonymous_memory(pid_);
+  }
 
   void save_snapshot(const std::filesystem::path& state, std::function<void(const std::string&)> done) override {
     qmp_.execute("stop", nullptr, [this, state, done](const nlohmann::json&, const std::string& error) {
@@ -182,7 +195,7 @@ class QemuGuest : public Guest {
     }
     if (std::chrono::steady_clock::now() > deadline)
       return fail("QEMU did not open its sockets within 30 s (see qemu.log)");
-    connect_timer_.expires_after(std::chrono::milliseconds(10));  // a restore is over in tens of ms: poll finely
+    connect_timer_.expires_after(std::chrono::milliseconds(2));  // a restore is over in tens of ms: poll finely
     connect_timer_.async_wait([this, deadline](boost::system::error_code e) {
       if (!e) connect_all(deadline);
     });
@@ -195,7 +208,7 @@ class QemuGuest : public Guest {
         std::move(qmp_socket),
         [this] {
           if (!restore_) return cont();
-          migrate("migrate-incoming", migration_uri_from(restore_->state), [this](const std::string& error) {
+          migrate("migrate-incoming", kMigrationFromStdin, [this](const std::string& error) {
             if (!error.empty()) return fail("restoring the snapshot: " + error);
             cont();
           });
@@ -220,13 +233,15 @@ class QemuGuest : public Guest {
     // "events": QEMU reports the migration's end only with it.
     const nlohmann::json capabilities = {{{"capability", "x-ignore-shared"}, {"state", true}},
                                          {{"capability", "events"}, {"state", true}}};
+    // Sent at once, not one reply apart: QMP runs them in order. Refused
+    // capabilities end the save or restore; the migration's own end is then ignored.
     qmp_.execute("migrate-set-capabilities", {{"capabilities", capabilities}},
-                 [this, command, uri](const nlohmann::json&, const std::string& error) {
-                   if (!error.empty()) return end_migration("migrate-set-capabilities: " + error);
-                   qmp_.execute(command, {{"uri", uri}}, [this, command](const nlohmann::json&, const std::string& e) {
-                     if (!e.empty()) end_migration(command + ": " + e);
-                   });
+                 [this](const nlohmann::json&, const std::string& error) {
+                   if (!error.empty()) end_migration("migrate-set-capabilities: " + error);
                  });
+    qmp_.execute(command, {{"uri", uri}}, [this, command](const nlohmann::json&, const std::string& e) {
+      if (!e.empty()) end_migration(command + ": " + e);
+    });
   }
 
   void on_qmp_event(const nlohmann::json& event) {

@@ -65,6 +65,4 @@ std::string shell_quoted(const std::filesystem::path& path) {
 
 std::string migration_uri_to(const std::filesystem::path& state) { return "exec:cat > " + shell_quoted(state); }
 
-std::string migration_uri_from(const std::filesystem::path& state) { return "exec:cat " + shell_quoted(state); }
-
 }  // namespace kmx::vm

@@ -28,9 +28,12 @@ inline constexpr const char* kQemuMachine = "pc";
 std::vector<std::string> qemu_arguments(const VmConfig& config,
                                         const std::filesystem::path& socket_dir);
 
-// Migration URIs for a device state file (QEMU 7.2 has no file: URI): a
-// shell pipe, the path quoted for the shell.
+// Saving goes to a device state file through a shell pipe (QEMU 7.2 has no
+// file: URI), the path quoted for the shell.
 std::string migration_uri_to(const std::filesystem::path& state);
-std::string migration_uri_from(const std::filesystem::path& state);
+
+// A restore reads the device state from QEMU's stdin, which the backend opens
+// on the state file: no shell and no cat to start on every cell's way.
+inline constexpr const char* kMigrationFromStdin = "fd:0";
 
 }  // namespace kmx::vm

@@ -29,7 +29,7 @@ struct Concurrency {
   std::atomic<int> now{0};
   std::atomic<int> peak{0};
   RunOne cell(int ms) {
-    return [this, ms](const CellRun& run, size_t, const Progress& progress) -> std::optional<nlohmann::json> {
+    return [this, ms](const CellRun& run, const Slot&, const Progress& progress) -> std::optional<nlohmann::json> {
       const int n = ++now;
       for (int p = peak; n > p && !peak.compare_exchange_weak(p, n);) {
       }
@@ -65,11 +65,33 @@ TEST(CellPool, TheMemoryBudgetLimitsParallelismBelowJobs) {
   EXPECT_EQ(c.peak, 2);
 }
 
+TEST(CellPool, ARunIsChargedWhatThePoolAsksAndGivesBackWhatItWasCharged) {
+  Fixture f(4, 512ull << 20);  // 640 MiB each booted cold
+  Concurrency c;
+  const RunOne counted = c.cell(100);
+  std::mutex m;
+  std::vector<uint64_t> charged;
+  // Restored guests charged 200 MiB: four fit where two cold ones would.
+  run_pool(f.runs,
+           {.hosts = {{.jobs = 4, .memory_budget = 1300ull << 20}},
+            .charge = [](const CellRun&) { return 200ull << 20; }},
+           [&](const CellRun& run, const Slot& slot, const Progress& p) {
+             {
+               std::lock_guard lock(m);
+               charged.push_back(slot.charged);
+             }
+             return counted(run, slot, p);
+           },
+           [](const CellRun&, const nlohmann::json&) {});
+  EXPECT_EQ(c.peak, 4);
+  EXPECT_EQ(charged, std::vector<uint64_t>(4, 200ull << 20));
+}
+
 TEST(CellPool, AFailingCellStopsNewStartsAndIsRethrownAfterTheOthersEnd) {
   Fixture f(5);
   std::atomic<int> started{0};
   std::atomic<bool> other_finished{false};
-  const RunOne run_one = [&](const CellRun& run, size_t, const Progress&) -> std::optional<nlohmann::json> {
+  const RunOne run_one = [&](const CellRun& run, const Slot&, const Progress&) -> std::optional<nlohmann::json> {
     ++started;
     if (run.id == "id0") throw std::runtime_error("disk full");
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -89,7 +111,7 @@ TEST(CellPool, AnAbortedCellIsNotRecorded) {
   Fixture f(2);
   int recorded = 0;
   run_pool(f.runs, {.hosts = {{.jobs = 1, .memory_budget = 8ull << 30}}},
-           [](const CellRun& run, size_t, const Progress&) -> std::optional<nlohmann::json> {
+           [](const CellRun& run, const Slot&, const Progress&) -> std::optional<nlohmann::json> {
              if (run.id == "id0") return std::nullopt;
              return nlohmann::json{{"cell_id", run.id}};
            },
@@ -102,7 +124,8 @@ TEST(CellPool, ALostHostsCellsGoToTheOtherHost) {
   std::atomic<bool> host0_lost{false};
   std::mutex mutex;
   std::map<size_t, int> ran_on;
-  const RunOne run_one = [&](const CellRun&, size_t host, const Progress&) -> std::optional<nlohmann::json> {
+  const RunOne run_one = [&](const CellRun&, const Slot& slot, const Progress&) -> std::optional<nlohmann::json> {
+    const size_t host = slot.host;
     {
       std::lock_guard lock(mutex);
       ++ran_on[host];
@@ -125,7 +148,7 @@ TEST(CellPool, NoLiveHostLeftIsAHostError) {
   Fixture f(3);
   int recorded = 0;
   EXPECT_THROW(run_pool(f.runs, {.hosts = {{.jobs = 1, .memory_budget = 8ull << 30}}, .host_alive = [](size_t) { return false; }},
-                        [](const CellRun& run, size_t, const Progress&) -> std::optional<nlohmann::json> {
+                        [](const CellRun& run, const Slot&, const Progress&) -> std::optional<nlohmann::json> {
                           return nlohmann::json{{"cell_id", run.id}};
                         },
                         [&](const CellRun&, const nlohmann::json&) { ++recorded; }),

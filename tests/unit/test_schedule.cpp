@@ -86,5 +86,22 @@ TEST(Schedule, MemoryBudgetNeverOvercommits) {
   EXPECT_FALSE(b.fits_alone(1001));
 }
 
+TEST(Schedule, ARestoredGuestIsChargedWhatItCanWriteNotItsRam) {
+  matrix::Cell c;
+  c.run.guest_memory = 2ull << 30;
+  c.container.limit = 128ull << 20;
+  c.workload.procs = 16;
+  const uint64_t qemu = 128ull << 20, kernel = (64ull << 20) + 16 * (64ull << 10);
+  EXPECT_EQ(host_memory_for(c), (2ull << 30) + qemu);
+  EXPECT_EQ(host_memory_restored(c), (128ull << 20) + kernel + qemu);
+  // Memory+swap above the limit, and a swap device in the guest's RAM, can be written too.
+  c.container.memsw_limit = 256ull << 20;
+  c.guest.swap = 64ull << 20;
+  EXPECT_EQ(host_memory_restored(c), (256ull << 20) + (64ull << 20) + kernel + qemu);
+  // Never more than the guest booted cold.
+  c.container.limit = 4ull << 30;
+  EXPECT_EQ(host_memory_restored(c), host_memory_for(c));
+}
+
 }  // namespace
 }  // namespace kmx::runner

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 
@@ -13,6 +14,29 @@ namespace fs = std::filesystem;
 namespace kmx::vmtest {
 
 fs::path run_dir(const std::string& tag) { return fs::temp_directory_path() / fmt::format("kmatrix-vm-{}-{}", tag, ::getpid()); }
+
+fs::path private_matrix(const std::string& tag) {
+  const fs::path path = run_dir(tag + "-matrix") += ".toml";
+  std::ofstream(path) << fmt::format(R"([run]
+kernel = "debian:bookworm"
+guest_memory = "512M"
+cpus = 2
+workload_timeout = "60s"
+[guest]
+cmdline = "kmatrix.test={}-{}-{}"
+[workload]
+user = "nonroot"
+[[cell]]
+name = "fits"
+expect = "completed"
+[cell.workload]
+procs = 8
+size = "4M"
+hold = "2s"
+)",
+                                     tag, ::getpid(), std::chrono::system_clock::now().time_since_epoch().count());
+  return path;
+}
 
 int kmatrix_status(const std::string& args, const std::string& env) {
   const int status = std::system(fmt::format("{} '{}' {} 2>&1", env, KMATRIX_BINARY, args).c_str());

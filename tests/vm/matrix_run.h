@@ -31,6 +31,11 @@ MatrixRun run_kmatrix(const std::string& matrix, const std::string& tag, const s
 // A fresh run directory's path for `tag` (not created).
 std::filesystem::path run_dir(const std::string& tag);
 
+// A one-cell matrix ("fits", Debian 12) whose guest no other test boots: its
+// kernel command line carries `kmatrix.test=TAG-PID-TIME`, so its snapshot is
+// made by the test that uses it, from a cold cache.
+std::filesystem::path private_matrix(const std::string& tag);
+
 // `ENV kmatrix ARGS` (output to the test log); the exit code.
 int kmatrix_status(const std::string& args, const std::string& env = "");
 

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "image/kernel.h"
 #include "matrix_run.h"
 
 extern char** environ;
@@ -31,16 +32,19 @@ size_t lines_in(const fs::path& p) {
   return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
-// QEMU processes started for this run directory (their command line names
-// their evidence files).
-int qemus_of(const fs::path& dir) {
+// QEMUs whose command line holds `text`.
+int qemus_with(const std::string& text) {
   int n = 0;
   for (const auto& entry : fs::directory_iterator("/proc")) {
     const std::string cmdline = read_file(entry.path() / "cmdline");
-    if (cmdline.find("qemu-system") != std::string::npos && cmdline.find(dir.string()) != std::string::npos) ++n;
+    if (cmdline.find("qemu-system") != std::string::npos && cmdline.find(text) != std::string::npos) ++n;
   }
   return n;
 }
+
+// QEMU processes started for this run directory (their command line names
+// their evidence files).
+int qemus_of(const fs::path& dir) { return qemus_with(dir.string()); }
 
 // `kmatrix run MATRIX --out DIR --jobs N` in the background; its pid.
 pid_t start_run(const std::string& matrix, const fs::path& dir, int jobs) {
@@ -84,6 +88,29 @@ TEST_F(Interrupt, FirstSigintLetsTheRunningCellFinishAndStartsNoOther) {
   EXPECT_EQ(run.cells.begin()->second.at("outcome"), "completed");
   EXPECT_EQ(json::parse(read_file(dir / "run.json")).at("status"), "interrupted");
   EXPECT_EQ(qemus_of(dir), 0);
+}
+
+TEST_F(Interrupt, SecondSigintAbortsASnapshotBootToo) {
+  const fs::path matrix = private_matrix("sigint-snapshot");
+  const std::string nonce = fmt::format("kmatrix.test=sigint-snapshot-{}-", ::getpid());
+  const fs::path dir = run_dir("sigint-snapshot");
+  fs::remove_all(dir);
+  const pid_t pid = start_run(matrix.string(), dir, 1);
+  ASSERT_GT(pid, 0);
+  ASSERT_TRUE(wait_until([&] { return qemus_with(nonce) > 0; })) << "the snapshot boot started";
+  ASSERT_EQ(::kill(pid, SIGINT), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_EQ(::kill(pid, SIGINT), 0);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_EQ(read_run(dir, 130).cells.size(), 0u);
+  EXPECT_EQ(qemus_with(nonce), 0);
+  // Stopped before `ready`: no snapshot of this shape was saved.
+  for (const auto& entry : fs::directory_iterator(kmx::image::default_cache_dir() / "snapshots"))
+    EXPECT_EQ(read_file(entry.path() / "key.json").find(nonce), std::string::npos) << entry.path();
+  fs::remove(matrix);
 }
 
 TEST_F(Resume, SigkilledRunResumesWithEveryCellOnce) {

@@ -44,31 +44,6 @@ std::vector<double> timestamps(const std::string& console) {
   return out;
 }
 
-// A one-cell matrix whose guest no other test boots (a nonce on its command
-// line): its snapshot is made by this test, from a cold cache.
-fs::path private_matrix(const std::string& tag) {
-  const fs::path path = run_dir(tag + "-matrix") += ".toml";
-  std::ofstream(path) << fmt::format(R"([run]
-kernel = "debian:bookworm"
-guest_memory = "512M"
-cpus = 2
-workload_timeout = "60s"
-[guest]
-cmdline = "kmatrix.test={}-{}-{}"
-[workload]
-user = "nonroot"
-[[cell]]
-name = "fits"
-expect = "completed"
-[cell.workload]
-procs = 8
-size = "4M"
-hold = "2s"
-)",
-                                     tag, ::getpid(), std::chrono::system_clock::now().time_since_epoch().count());
-  return path;
-}
-
 fs::path snapshot_dir(const json& record) {
   return kmx::image::default_cache_dir() / "snapshots" / record.at("boot").at("snapshot").get<std::string>();
 }
@@ -95,6 +70,15 @@ void expect_same_verdicts(const MatrixRun& restored, const MatrixRun& cold) {
     EXPECT_GT(r.at("timings").at("restore_ms").get<int64_t>(), 0);
     EXPECT_LT(r.at("timings").at("overhead_ms").get<int64_t>() * 4, c.at("timings").at("overhead_ms").get<int64_t>());
     EXPECT_TRUE(c.at("timings").at("restore_ms").is_null());
+    // The memory budget: a restored guest is charged less than its RAM, and
+    // no guest held more than it was charged.
+    const auto charged = [](const json& record) { return record.at("host_memory").at("charged").get<uint64_t>(); };
+    const auto peak = [](const json& record) { return record.at("host_memory").at("private_peak").get<uint64_t>(); };
+    EXPECT_LT(charged(r), r.at("parameters").at("run").at("guest_memory").get<uint64_t>());
+    EXPECT_GT(charged(c), c.at("parameters").at("run").at("guest_memory").get<uint64_t>());
+    EXPECT_LE(peak(r), charged(r));
+    EXPECT_LE(peak(c), charged(c));
+    EXPECT_LT(peak(r), peak(c)) << "the restored guest shares the snapshot's pages it did not write";
   }
 }
 
