@@ -12,6 +12,8 @@
 #include "util/error.h"
 #include "util/read_file.h"
 #include "vm/domain_owner.h"
+#include "vm/host_claim.h"
+#include "vm/libvirt_connect_error.h"
 #include "vm/libvirt_domain_xml.h"
 #include "vm/libvirt_storage.h"
 
@@ -54,22 +56,6 @@ struct LibvirtBackend::Link : std::enable_shared_from_this<Link> {
 namespace {
 
 using Link = LibvirtBackend::Link;
-
-// What to do about a connection that failed, by libvirt's error code.
-std::string connect_hint(int code) {
-  switch (code) {
-    case VIR_ERR_AUTH_FAILED:
-    case VIR_ERR_AUTH_CANCELLED:
-    case VIR_ERR_AUTH_UNAVAILABLE:
-    case VIR_ERR_ACCESS_DENIED:
-      return "run kmatrix as root or as a member of the host's libvirt group";
-    case VIR_ERR_NO_CONNECT:
-    case VIR_ERR_INVALID_ARG:
-      return "check the --connect URI (e.g. qemu:///system, qemu+ssh://user@host/system)";
-    default:
-      return "start libvirtd on that host (systemctl start libvirtd, or libvirtd -d) and check the --connect URI";
-  }
-}
 
 const char* stop_text(int detail) {
   switch (detail) {
@@ -309,8 +295,13 @@ void ConsolePort::on_event(virStreamPtr st, int events, void* opaque) {
 LibvirtBackend::LibvirtBackend(std::string uri, std::string run_id) : uri_(std::move(uri)), run_id_(std::move(run_id)) {
   start_libvirt_event_loop();
   conn_.reset(virConnectOpen(uri_.c_str()));
-  if (!conn_)
-    throw HostError(fmt::format("libvirt {}: {}; {}", uri_, libvirt_error(), connect_hint(libvirt_error_code())));
+  if (!conn_) {
+    const virError* e = virGetLastError();
+    const int code = e ? e->code : VIR_ERR_OK;
+    throw HostError(connect_failure_line(
+        uri_, libvirt_error(), classify_connect_failure(code, code == VIR_ERR_SYSTEM_ERROR ? e->int1 : 0)));
+  }
+  if (!run_id_.empty()) claim_ = std::make_unique<util::FileLock>(host_claim_file(uri_), util::FileLock::Mode::shared);
   // A dead remote host is noticed within 15 s, not at the next call.
   virConnectSetKeepAlive(conn_.get(), 5, 3);
   virConnectRegisterCloseCallback(
