@@ -184,6 +184,42 @@ std::pair<std::string, int> kmatrix_output_as(const std::string& prefix, const s
 
 std::pair<std::string, int> kmatrix_output(const std::string& args) { return kmatrix_output_as("", args); }
 
+// The session daemon of the user running kmatrix (root here; libvirt starts
+// it on first connection): a pool it has not got is made in that user's data
+// directory, which a session's QEMU, running as that user, can read.
+void drop_pool(const std::string& uri) {
+  const kmx::vm::ConnectHandle conn(virConnectOpen(uri.c_str()));
+  ASSERT_TRUE(conn) << uri;
+  if (const kmx::vm::PoolHandle pool(virStoragePoolLookupByName(conn.get(), "kmatrix")); pool) {
+    virStoragePoolDestroy(pool.get());
+    virStoragePoolUndefine(pool.get());
+  }
+}
+
+TEST(LibvirtBackend, ASessionUriRunsWithItsPoolInTheUsersDataDirectory) {
+  const std::string uri = "qemu:///session";
+  drop_pool(uri);
+  const fs::path matrix = private_matrix("libvirt-session");
+  const MatrixRun run = run_kmatrix(matrix.string(), "libvirt-session", libvirt_args(uri));
+  ASSERT_EQ(run.exit_code, 0);
+  const json& fits = run.cells.at("fits");
+  EXPECT_EQ(fits.at("outcome"), "completed");
+  EXPECT_EQ(fits.at("host"), uri);
+  {
+    const kmx::vm::ConnectHandle conn(virConnectOpen(uri.c_str()));
+    const kmx::vm::PoolHandle pool(virStoragePoolLookupByName(conn.get(), "kmatrix"));
+    ASSERT_TRUE(pool);
+    char* xml = virStoragePoolGetXMLDesc(pool.get(), 0);
+    const std::string pool_xml = xml ? xml : "";
+    free(xml);
+    const fs::path expected = fs::path(run.dir.string() + "-data") / "libvirt/images/kmatrix";
+    EXPECT_NE(pool_xml.find("<path>" + expected.string() + "</path>"), std::string::npos) << pool_xml;
+  }
+  EXPECT_TRUE(kmatrix_domains(uri).empty());
+  drop_pool(uri);  // its directory goes with the run's data directory
+  fs::remove(matrix);
+}
+
 TEST(LibvirtBackend, UnreachableHostIsOneLineAndExit3) {
   const std::string uri = "qemu+unix:///system?socket=/nonexistent/libvirt-sock";
   const fs::path dir = run_dir("libvirt-unreachable");
@@ -450,7 +486,7 @@ TEST(LibvirtBackend, GcVolumesDeletesOnlyUploadsNoDomainBootsFrom) {
   const std::string stale_name = fs::path(kmx::vm::upload_volume(conn.get(), uri, stale)).filename();
   const kmx::vm::DomainTag elsewhere{.run = "gcvol", .cell = "c1", .repeat = 0, .pid = 1, .host = "another-machine"};
   start_idle_domain(conn.get(), "kmatrix-gcvol-c1-0", kmx::vm::domain_tag_xml(elsewhere),
-                    (fs::path(kmx::vm::kStoragePoolPath) / kernel).string());
+                    (fs::path(kmx::vm::kSystemPoolPath) / kernel).string());
 
   const std::set<std::string> before = pool_volume_names(conn.get(), uri);
   {
