@@ -33,7 +33,6 @@ static struct km_counters *counters;
 static pid_t ctinit_pid = -1;
 static int ctinit_dead, ctinit_status;
 static int started_sent, done_sent, wlparent_fault_sent;
-static int restore_refused; /* `restored` found the guest used: no cell runs in it */
 static uint64_t started_ms;
 static unsigned char role_sent[KM_MAX_ROLES];
 static int64_t last_failcnt;
@@ -123,8 +122,6 @@ static void on_cell(const struct km_msg *msg)
     struct km_line line;
     if (counters)
         return km_send_error("cell", EALREADY, "this guest already ran a cell");
-    if (restore_refused)
-        return km_send_error("cell", EEXIST, "the restored guest is not fresh");
     if (km_cell_parse(msg, &cell, why, sizeof why) != 0)
         return km_send_error("cell", EINVAL, why);
     km_line_begin(&line, KM_MSG_CELL_OK);
@@ -134,15 +131,12 @@ static void on_cell(const struct km_msg *msg)
 }
 
 /* A restored guest answers to a new harness: `ready` again, once it has
- * checked that the snapshot holds no experiment. The harness sends the cell
- * right behind `restored`, so a guest that fails the check refuses it. */
+ * checked that the snapshot holds no experiment. */
 static void on_restored(void)
 {
     const char *leftover;
-    if (counters || km_guest_is_fresh(&leftover) != 0) {
-        restore_refused = 1;
+    if (counters || km_guest_is_fresh(&leftover) != 0)
         return km_send_error("restore", EEXIST, counters ? "workload" : leftover);
-    }
     send_ready(1);
 }
 
