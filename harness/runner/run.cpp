@@ -247,11 +247,14 @@ int run_matrix(const RunOptions& given) {
     fs::create_directories(job.evidence_dir);
     return run_cell(*backends.at(slot.host), job, progress);
   };
-  // A guest restored from a snapshot takes only the pages it writes; one
-  // whose snapshot is still to be made boots, taking all its RAM. Snapshots
-  // come with QEMU run directly, one host.
+  // A guest restored from a snapshot that QEMU maps copy-on-write takes only
+  // the pages it writes; one whose snapshot is still to be made boots, and
+  // one restored through libvirt loads, taking all its RAM. Charges are per
+  // run, not per host: the first host's backend is every host's.
   const auto charge = [&](const CellRun& run) {
-    return restores_now(*backends.front(), job_of(run, {})) ? host_memory_restored(*run.cell) : host_memory_for(*run.cell);
+    return backends.front()->restores_share_memory() && restores_now(*backends.front(), job_of(run, {}))
+               ? host_memory_restored(*run.cell)
+               : host_memory_for(*run.cell);
   };
   const OnRecord on_record = [&](const CellRun& run, const nlohmann::json& record) {
     log.append(record);

@@ -21,6 +21,7 @@
 #include <libvirt/libvirt.h>
 
 #include "../vm/matrix_run.h"
+#include "libvirt_hosts.h"
 #include "vm/domain_owner.h"
 #include "vm/libvirt_domain_xml.h"
 #include "vm/libvirt_handle.h"
@@ -32,43 +33,19 @@ using namespace kmx::vmtest;
 
 namespace {
 
-// qemu:///system and the second daemon's qemu+unix URI.
-std::vector<std::string> host_uris() {
-  std::ifstream in(fs::path(KMATRIX_LIBVIRT_STATE) / "uris");
-  std::vector<std::string> uris;
-  for (std::string line; std::getline(in, line);) uris.push_back(line);
-  return uris;
-}
-
-// Domains on `uri` that carry a kmatrix tag, running or not.
-std::vector<std::string> kmatrix_domains(const std::string& uri) {
-  const kmx::vm::ConnectHandle conn(virConnectOpen(uri.c_str()));
-  if (!conn) throw std::runtime_error("cannot connect to " + uri);
-  virDomainPtr* domains = nullptr;
-  const int n = virConnectListAllDomains(conn.get(), &domains, 0);
-  std::vector<std::string> names;
-  for (int i = 0; i < n; ++i) {
-    const kmx::vm::DomainHandle dom(domains[i]);
-    if (char* xml = virDomainGetXMLDesc(dom.get(), 0)) {
-      if (kmx::vm::parse_domain_tag(xml)) names.push_back(virDomainGetName(dom.get()));
-      free(xml);
-    }
-  }
-  free(domains);
-  return names;
-}
-
-std::string libvirt_args(const std::string& uri) { return fmt::format("--backend libvirt --connect '{}'", uri); }
+// Cold boots here: these tests read the boot's console and rely on
+// autodestroy, which a restored domain lacks; test_libvirt_snapshot_vm.cpp restores.
+std::string cold_args(const std::string& uri) { return libvirt_args(uri) + " --boot cold"; }
 
 const MatrixRun& smoke_libvirt() {
   static const MatrixRun run =
-      run_kmatrix(KMATRIX_SOURCE_DIR "/matrix/smoke.toml", "libvirt-smoke", libvirt_args(host_uris().at(0)));
+      run_kmatrix(KMATRIX_SOURCE_DIR "/matrix/smoke.toml", "libvirt-smoke", cold_args(host_uris().at(0)));
   return run;
 }
 
 const MatrixRun& faults_libvirt() {
   static const MatrixRun run =
-      run_kmatrix(KMATRIX_SOURCE_DIR "/tests/data/vm/faults.toml", "libvirt-faults", libvirt_args(host_uris().at(1)));
+      run_kmatrix(KMATRIX_SOURCE_DIR "/tests/data/vm/faults.toml", "libvirt-faults", cold_args(host_uris().at(1)));
   return run;
 }
 
@@ -111,7 +88,7 @@ TEST(LibvirtBackend, FaultCellsOnTheSecondHostGiveTheirVerdicts) {
 TEST(LibvirtBackend, OneRunOverTwoHostsRecordsEveryCellOnce) {
   const std::vector<std::string> uris = host_uris();
   const MatrixRun run = run_kmatrix(KMATRIX_SOURCE_DIR "/matrix/smoke.toml", "libvirt-two-hosts",
-                                    fmt::format("{} --connect '{}' --jobs 1", libvirt_args(uris.at(0)), uris.at(1)));
+                                    fmt::format("{} --connect '{}' --jobs 1", cold_args(uris.at(0)), uris.at(1)));
   EXPECT_EQ(run.exit_code, 0);
   std::ifstream in(run.dir / "cells.jsonl");
   std::map<std::string, int> records;
@@ -140,7 +117,8 @@ TEST(LibvirtBackend, SigkilledRunLeavesNoDomainAndResumes) {
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::execl(KMATRIX_BINARY, KMATRIX_BINARY, "run", KMATRIX_SOURCE_DIR "/matrix/smoke.toml", "--out", dir.c_str(),
-            "--backend", "libvirt", "--connect", uri.c_str(), "--jobs", "1", static_cast<char*>(nullptr));
+            "--backend", "libvirt", "--connect", uri.c_str(), "--jobs", "1", "--boot", "cold",
+            static_cast<char*>(nullptr));
     ::_exit(127);
   }
   // Killed while its first domain runs.
