@@ -105,6 +105,10 @@ std::optional<Snapshot> SnapshotCache::get(const vm::VmConfig& guest, millisecon
       std::lock_guard lock(mutex_);
       leased_.erase(key);
     });
+    if (const std::string busy = backend_.snapshot_in_use(snapshot.files); !busy.empty()) {
+      why = fmt::format("snapshot {} cannot be restored now: {}", key, busy);
+      return std::nullopt;
+    }
   }
   const fs::path& dir = snapshot.dir;
   if (fs::is_directory(dir) && !backend_.snapshot_complete(snapshot.files, guest.memory)) {

@@ -112,6 +112,12 @@ class Backend {
   virtual void delete_snapshot(const SnapshotFiles& files) { (void)files; }
   // Whether several guests may be restored from one snapshot at once.
   virtual bool concurrent_restores() const { return true; }
+  // Where one guest at a time: why none can be restored from `files` now
+  // (their one guest runs, e.g. another run's), else "".
+  virtual std::string snapshot_in_use(const SnapshotFiles& files) {
+    (void)files;
+    return "";
+  }
   // Whether a restored guest maps the snapshot's RAM copy-on-write, taking
   // only the pages it writes, rather than loading all of it.
   virtual bool restores_share_memory() const { return true; }

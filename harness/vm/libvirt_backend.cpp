@@ -441,6 +441,10 @@ bool LibvirtBackend::snapshot_complete(const SnapshotFiles& files, uint64_t) {
   return libvirt_snapshot_readable(conn_.get(), files);
 }
 
+std::string LibvirtBackend::snapshot_in_use(const SnapshotFiles& files) {
+  return libvirt_snapshot_in_use(conn_.get(), uri_, files);
+}
+
 void LibvirtBackend::delete_snapshot(const SnapshotFiles& files) { delete_libvirt_snapshot(conn_.get(), uri_, files); }
 
 std::vector<PoolVolume> LibvirtBackend::pool_volumes() { return vm::pool_volumes(conn_.get(), uri_); }

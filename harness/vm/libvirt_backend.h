@@ -37,6 +37,7 @@ class LibvirtBackend : public Backend {
   bool snapshot_complete(const SnapshotFiles& files, uint64_t memory) override;
   void delete_snapshot(const SnapshotFiles& files) override;
   bool concurrent_restores() const override { return false; }
+  std::string snapshot_in_use(const SnapshotFiles& files) override;
   bool restores_share_memory() const override { return false; }
   bool reachable() override;  // virConnectIsAlive
   std::unique_ptr<Guest> launch(boost::asio::io_context& io, const VmConfig& config, GuestEvents events) override;

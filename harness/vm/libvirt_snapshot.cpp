@@ -28,6 +28,13 @@ bool libvirt_snapshot_readable(virConnectPtr conn, const SnapshotFiles& files) {
   return xml != nullptr;
 }
 
+std::string libvirt_snapshot_in_use(virConnectPtr conn, const std::string& host, const SnapshotFiles& files) {
+  const DomainHandle dom(virDomainLookupByName(conn, files.domain.c_str()));
+  if (!dom || virDomainIsActive(dom.get()) != 1) return "";
+  return fmt::format("its domain {} is running on {} (another run's, or left behind: `kmatrix gc` destroys it)",
+                     files.domain, host);
+}
+
 void delete_libvirt_snapshot(virConnectPtr conn, const std::string& host, const SnapshotFiles& files) {
   // libvirtd wrote the image, not the storage API: the pool learns of it by a refresh.
   const PoolHandle pool(virStoragePoolLookupByName(conn, std::string(kStoragePool).c_str()));

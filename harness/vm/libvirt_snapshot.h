@@ -24,6 +24,10 @@ SnapshotFiles libvirt_snapshot_files(const std::string& key);
 // Whether the host has the image and libvirt reads its header and XML.
 bool libvirt_snapshot_readable(virConnectPtr conn, const SnapshotFiles& files);
 
+// Why the image cannot be restored now: its domain runs on the host (another
+// run's, or one left behind that `kmatrix gc` destroys); "" when it can.
+std::string libvirt_snapshot_in_use(virConnectPtr conn, const std::string& host, const SnapshotFiles& files);
+
 // Deletes the host's image, if there is one; HostError naming the host when libvirt refuses.
 void delete_libvirt_snapshot(virConnectPtr conn, const std::string& host, const SnapshotFiles& files);
 

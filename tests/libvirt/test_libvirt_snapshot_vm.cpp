@@ -2,17 +2,26 @@
 // daemon libvirt_hosts.sh starts for these tests alone): the smoke matrix
 // restored from a save image on the host gives the outcomes of cold boots,
 // every cell restored from the one image, no domain left behind; a damaged
-// image falls back to a cold boot and is deleted.
+// image falls back to a cold boot and is deleted; a restored domain, which
+// libvirt cannot autodestroy, is destroyed by `--resume` after a SIGKILL.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include <fmt/format.h>
+#include <libvirt/libvirt.h>
 #include <nlohmann/json.hpp>
 
 #include "../vm/matrix_run.h"
 #include "image/kernel.h"
 #include "libvirt_hosts.h"
+#include "vm/libvirt_handle.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -93,6 +102,47 @@ TEST(LibvirtSnapshot, ADamagedSaveImageFallsBackToAColdBoot) {
   EXPECT_FALSE(fs::exists(image)) << "the damaged image is deleted from its host";
   EXPECT_FALSE(fs::exists(cache_dir_of(made))) << "and from the cache";
   EXPECT_EQ(kmatrix_domains(host_uris().at(1)), std::vector<std::string>{});
+  fs::remove(matrix);
+}
+
+TEST(LibvirtSnapshot, RestoredDomainOfAKilledRunIsDestroyedByResume) {
+  const std::string uri = host_uris().at(1);
+  const fs::path matrix = private_matrix("libvirt-killed");
+  ASSERT_EQ(run_kmatrix(matrix.string(), "libvirt-killed-snapshot", host2_args()).exit_code, 0);
+  const fs::path dir = run_dir("libvirt-killed-restored");
+  fs::remove_all(dir);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl(KMATRIX_BINARY, KMATRIX_BINARY, "run", matrix.c_str(), "--out", dir.c_str(), "--backend", "libvirt",
+            "--connect", uri.c_str(), "--jobs", "1", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Killed once its restored domain runs (restored and resumed, not mid-restore).
+  const kmx::vm::ConnectHandle conn(virConnectOpen(uri.c_str()));
+  ASSERT_TRUE(conn);
+  const auto running = [&] {
+    for (const std::string& name : kmatrix_domains(uri)) {
+      const kmx::vm::DomainHandle dom(virDomainLookupByName(conn.get(), name.c_str()));
+      int state = 0, reason = 0;
+      if (dom && virDomainGetState(dom.get(), &state, &reason, 0) == 0 && state == VIR_DOMAIN_RUNNING) return name;
+    }
+    return std::string();
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  while (running().empty() && std::chrono::steady_clock::now() < deadline && ::waitpid(pid, nullptr, WNOHANG) == 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const std::string domain = running();
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  ASSERT_TRUE(domain.starts_with("kmatrix-snapshot-")) << "no restored domain ran: " << domain;
+  // No autodestroy for a restored domain: it outlives kmatrix.
+  EXPECT_EQ(kmatrix_domains(uri), std::vector<std::string>{domain});
+  EXPECT_EQ(kmatrix_status(fmt::format("run --resume '{}'", dir.string()), fmt::format("XDG_DATA_HOME='{}-data'", dir.string())), 0);
+  const MatrixRun run = read_run(dir, 0);
+  ASSERT_EQ(run.cells.size(), 1u);
+  EXPECT_EQ(run.cells.at("fits").at("outcome"), "completed");
+  EXPECT_TRUE(run.cells.at("fits").at("boot").at("restored").get<bool>()) << "the leftover no longer holds the image";
+  EXPECT_EQ(kmatrix_domains(uri), std::vector<std::string>{});
   fs::remove(matrix);
 }
 
