@@ -33,6 +33,7 @@ static struct km_counters *counters;
 static pid_t ctinit_pid = -1;
 static int ctinit_dead, ctinit_status;
 static int started_sent, done_sent, wlparent_fault_sent;
+static int restore_refused; /* `restored` found the guest used: no cell runs in it */
 static uint64_t started_ms;
 static unsigned char role_sent[KM_MAX_ROLES];
 static int64_t last_failcnt;
@@ -122,6 +123,8 @@ static void on_cell(const struct km_msg *msg)
     struct km_line line;
     if (counters)
         return km_send_error("cell", EALREADY, "this guest already ran a cell");
+    if (restore_refused)
+        return km_send_error("cell", EEXIST, "the restored guest is not fresh");
     if (km_cell_parse(msg, &cell, why, sizeof why) != 0)
         return km_send_error("cell", EINVAL, why);
     km_line_begin(&line, KM_MSG_CELL_OK);
@@ -131,12 +134,15 @@ static void on_cell(const struct km_msg *msg)
 }
 
 /* A restored guest answers to a new harness: `ready` again, once it has
- * checked that the snapshot holds no experiment. */
+ * checked that the snapshot holds no experiment. The harness sends the cell
+ * right behind `restored`, so a guest that fails the check refuses it. */
 static void on_restored(void)
 {
     const char *leftover;
-    if (counters || km_guest_is_fresh(&leftover) != 0)
+    if (counters || km_guest_is_fresh(&leftover) != 0) {
+        restore_refused = 1;
         return km_send_error("restore", EEXIST, counters ? "workload" : leftover);
+    }
     send_ready(1);
 }
 

@@ -11,8 +11,10 @@
 
 #include "cli/commands.h"
 #include "util/error.h"
+#include "util/file_lock.h"
 #include "util/read_file.h"
 #include "vm/domain_owner.h"
+#include "vm/host_claim.h"
 #include "vm/libvirt_backend.h"
 #include "vm/unused_volumes.h"
 
@@ -29,9 +31,17 @@ struct GcOptions {
 // A recycled pid is not kmatrix: its name says so.
 bool kmatrix_running(int64_t pid) { return util::read_file(fmt::format("/proc/{}/comm", pid)) == "kmatrix\n"; }
 
-// The pool's volumes that no domain in `in_use` boots from; a marker before its volume.
+// The pool's volumes that no domain in `in_use` boots from; a marker before
+// its volume. None while a run on this machine uses the host (host_claim):
+// between two cells it has no domain to show which files it needs.
 void delete_unused_volumes(vm::LibvirtBackend& host, const std::string& uri, const std::set<std::string>& in_use,
                            bool dry_run) {
+  const std::unique_ptr<util::FileLock> claim = util::FileLock::try_exclusive(vm::host_claim_file(uri));
+  if (!claim) {
+    fmt::print("{}: volumes kept: a kmatrix run on this machine uses this host; run gc --volumes when it has ended\n",
+               uri);
+    return;
+  }
   const std::vector<std::string> unused = vm::unused_volumes(host.pool_volumes(), in_use);
   if (unused.empty()) fmt::print("{}: no unused kmatrix volume\n", uri);
   for (const std::string& name : unused) {
@@ -79,8 +89,8 @@ Command add_gc_command(CLI::App& app) {
   cmd->add_option("--connect", options->uris, "libvirt host URI, may be repeated (default qemu:///system)");
   cmd->add_flag("--volumes", options->volumes,
                 "Also delete the kernels and initramfs uploaded to the host's kmatrix storage pool that no kept kmatrix "
-                "domain boots from; only while no kmatrix run uses that host (a run between two cells shows no domain, "
-                "and its next cell would find its kernel gone)");
+                "domain boots from; none on a host that a kmatrix run on this machine uses (a run on another machine "
+                "shows only its running domains: run gc --volumes when it is idle)");
   cmd->add_flag("--dry-run", options->dry_run, "Only say what would be destroyed or deleted");
   return [options] { return collect(*options); };
 }

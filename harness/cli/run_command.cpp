@@ -45,7 +45,7 @@ Command add_run_command(CLI::App& app) {
       "--connect", options->connect,
       "With --backend libvirt: a host's URI (default qemu:///system; also qemu+ssh://user@host/system, "
       "qemu+unix:///system?socket=PATH); repeat it to spread the cells over several hosts, each within its "
-      "own jobs and memory");
+      "own jobs and memory; replaces the matrix's run.connect");
   cmd->add_option("--cache", options->cache_dir, "Kernel and initramfs cache (default: $XDG_CACHE_HOME/kmatrix)");
   cmd->add_option("--jobs,-j", options->jobs,
                   "VMs at once, on each host (default: host cores / guest CPUs, within host memory minus a 1 GiB reserve)")

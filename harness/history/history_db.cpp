@@ -4,16 +4,14 @@
 
 #include "history/schema.h"
 #include "util/error.h"
+#include "util/xdg.h"
 
 namespace kmx::history {
 
 namespace fs = std::filesystem;
 
 fs::path default_db_path() {
-  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg == '/')
-    return fs::path(xdg) / "kmatrix" / "history.sqlite";
-  if (const char* home = std::getenv("HOME"); home && *home)
-    return fs::path(home) / ".local" / "share" / "kmatrix" / "history.sqlite";
+  if (const auto data = util::xdg_dir("XDG_DATA_HOME", ".local/share")) return *data / "kmatrix" / "history.sqlite";
   throw HostError("no data directory: neither XDG_DATA_HOME nor HOME is set (use --db)");
 }
 

@@ -13,6 +13,7 @@
 #include "image/modules.h"
 #include "util/error.h"
 #include "util/sha256.h"
+#include "util/xdg.h"
 
 namespace kmx::image {
 
@@ -116,8 +117,7 @@ KernelReport require_runnable(const Kernel& kernel, const CellNeeds& needs) {
 }
 
 fs::path default_cache_dir() {
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg == '/') return fs::path(xdg) / "kmatrix";
-  if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".cache" / "kmatrix";
+  if (const auto cache = util::xdg_dir("XDG_CACHE_HOME", ".cache")) return *cache / "kmatrix";
   throw HostError("no cache directory: neither XDG_CACHE_HOME nor HOME is set");
 }
 

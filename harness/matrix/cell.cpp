@@ -9,7 +9,7 @@ void normalize(Cell& cell) {
 }
 
 nlohmann::json parameters_json(const Cell& original) {
-  // run.backend, run.accel, run.boot and run.repeat are left out: they say
+  // run.backend, run.connect, run.accel, run.boot and run.repeat are left out: they say
   // how the experiment runs (which VM, how fast, how often), not what it is.
   Cell cell = original;
   normalize(cell);

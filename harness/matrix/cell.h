@@ -16,6 +16,7 @@ struct RunSettings {
   std::string kernel = "debian:bookworm";  // catalog name, or a bzImage path
   std::string modules_dir;                 // with a bzImage path: its /lib/modules/<rel>
   std::string backend = "qemu";            // VM backend: qemu (direct) or libvirt
+  std::vector<std::string> connect;        // libvirt host URIs; none: qemu:///system
   std::string accel = "auto";              // auto | kvm | tcg
   std::string boot = "snapshot";           // snapshot: restore a guest booted once per shape | cold
   uint64_t guest_memory = 512ull << 20;

@@ -559,6 +559,11 @@ class Loader {
                           c.name, c.workload.procs, util::format_duration(c.workload.fork_pacing_ms),
                           util::format_duration(forking_ms), util::format_duration(c.run.workload_timeout_ms)));
     check_oom_killer(d);
+    if (!c.run.connect.empty() && c.run.backend != "libvirt")
+      fail_at(setting_of(d, "run.connect")->where,
+              fmt::format("cell '{}': run.connect names libvirt hosts, but the cell runs with run.backend \"{}\"; "
+                          "set run.backend = \"libvirt\" beside it, or leave run.connect out",
+                          c.name, c.run.backend));
   }
 
   static std::vector<Cell> finish(std::vector<Draft>& drafts) {

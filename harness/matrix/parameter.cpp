@@ -4,6 +4,7 @@
 #include <limits>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "protocol.h"  // the guest agent's limits
 #include "util/units.h"
@@ -145,6 +146,44 @@ Parameter backend_field() {
   return field("backend", Kind::text, &RunSettings::backend, read, same);
 }
 
+// run.connect: one libvirt URI or a list of them, each host once (a host
+// named twice would count its jobs and memory twice).
+Parameter connect_parameter() {
+  const auto uri = [](const Value& v) {
+    std::string text = v.string();
+    if (text.empty() || text.find_first_of(" \t\n") != std::string::npos)
+      v.fail(fmt::format("{:?} is not a libvirt URI; write one such as \"qemu:///system\" or "
+                         "\"qemu+ssh://user@host/system\"",
+                         text));
+    return text;
+  };
+  const auto set = [uri](const Value& v, Cell& c) {
+    std::vector<std::string> uris;
+    if (v.node().is_string()) {
+      uris.push_back(uri(v));
+    } else if (const toml::array* list = v.node().as_array()) {
+      if (list->empty()) v.fail("an empty list names no host; leave run.connect out for qemu:///system");
+      for (const toml::node& n : *list) {
+        const Value item(n, v.name());
+        std::string text = uri(item);
+        if (std::find(uris.begin(), uris.end(), text) != uris.end())
+          item.fail(fmt::format("names {} twice; list each host once", text));
+        uris.push_back(std::move(text));
+      }
+    } else {
+      v.fail_type("a libvirt URI or an array of them");
+    }
+    c.run.connect = std::move(uris);
+  };
+  const auto show = [](const Cell& c) { return fmt::format("{}", fmt::join(c.run.connect, ",")); };
+  return {.name = "run.connect",
+          .key = "connect",
+          .kind = Kind::text,
+          .set = set,
+          .show = show,
+          .value = [show](const Cell& c) -> Scalar { return show(c); }};
+}
+
 Parameter sysctl_parameter(std::string name) {
   const auto set = [name](const Value& v, Cell& c) {
     const toml::node& n = v.node();
@@ -187,6 +226,7 @@ const std::vector<Parameter>& parameters() {
       kernel_field(),
       string_field("modules", &RunSettings::modules_dir),
       backend_field(),
+      connect_parameter(),
       choice_field("accel", &RunSettings::accel, {"auto", "kvm", "tcg"}),
       choice_field("boot", &RunSettings::boot, {"snapshot", "cold"}),
       // QEMU's -m takes whole MiB.

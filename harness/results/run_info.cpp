@@ -26,6 +26,7 @@ nlohmann::json to_json(const RunInfo& info) {
       {"cells_done", info.cells_done},
       {"jobs", info.jobs},
       {"options", info.options},
+      {"hosts", info.hosts},
   };
 }
 

@@ -24,6 +24,8 @@ struct RunInfo {
   int cells_done = 0;
   int jobs = 1;
   nlohmann::json options;  // what selected the runs, so --resume can redo it
+  // Per host: {host (URI, "" for this machine), version, accel, jobs, memory_budget_mib}.
+  nlohmann::json hosts = nlohmann::json::array();
 };
 
 nlohmann::json to_json(const RunInfo& info);

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 #include <fstream>
+#include <map>
 
 #include "runner/ready_boot.h"
 #include "util/atomic_file.h"
@@ -52,11 +53,16 @@ bool probe_kvm(vm::Backend& backend, const PreparedKernel& kernel) {
   return ready;
 }
 
+// What the answer depends on: this machine's kernel and, for QEMU run
+// directly, its QEMU; for a libvirt host, that host (its URI) and its versions.
 std::string probe_cache_key(vm::Backend& backend) {
   struct utsname u {};
   ::uname(&u);
-  return fmt::format("{} | {}", u.release, backend.version());
+  return backend.host().empty() ? fmt::format("{} | {}", u.release, backend.version())
+                                : fmt::format("{} | {}", backend.host(), backend.version());
 }
+
+std::string host_name(const vm::Backend& backend) { return backend.host().empty() ? "this machine" : backend.host(); }
 
 }  // namespace
 
@@ -71,26 +77,34 @@ std::string decide_accel(const std::string& requested, bool kvm_device_ok, std::
 
 std::string choose_accel(const std::string& requested, vm::Backend& backend, const PreparedKernel& kernel,
                          const fs::path& cache_dir) {
-  static std::optional<bool> probed;  // once per process
-  const bool device_ok = kvm_device_usable();
-  if (requested != "auto" || !device_ok || probed) return decide_accel(requested, device_ok, probed);
-
-  const fs::path cache = cache_dir / "kvm-probe.json";
+  static std::map<std::string, bool> probed;  // by probe_cache_key, once per process
+  // A libvirt host's /dev/kvm is not this machine's: there the probe alone decides.
+  const bool device_ok = backend.host().empty() ? kvm_device_usable() : true;
   const std::string key = probe_cache_key(backend);
+  const auto known = [&]() -> std::optional<bool> {
+    if (const auto it = probed.find(key); it != probed.end()) return it->second;
+    return std::nullopt;
+  };
+  if (requested != "auto" || !device_ok || known()) return decide_accel(requested, device_ok, known());
+
+  // One answer per key: {"KEY": true, ...} (kvm-probe.json held the one answer of older kmatrix).
+  const fs::path cache = cache_dir / "kvm-probes.json";
   std::ifstream in(cache);
-  const nlohmann::json cached = nlohmann::json::parse(in, nullptr, false);
-  if (!cached.is_discarded() && cached.value("key", "") == key) {
-    probed = cached.value("kvm_works", false);
+  nlohmann::json cached = nlohmann::json::parse(in, nullptr, false);
+  if (!cached.is_object()) cached = nlohmann::json::object();
+  if (cached.contains(key) && cached[key].is_boolean()) {
+    probed[key] = cached[key].get<bool>();
   } else {
-    fmt::print(stderr, "kmatrix: /dev/kvm exists; probing whether KVM guests run here (up to {} s)\n",
+    fmt::print(stderr, "kmatrix: probing whether KVM guests run on {} (up to {} s)\n", host_name(backend),
                kProbeTimeout.count());
-    probed = probe_kvm(backend, kernel);
+    probed[key] = probe_kvm(backend, kernel);
+    cached[key] = probed[key];
     fs::create_directories(cache_dir);
-    util::write_file_atomically(cache, nlohmann::json{{"key", key}, {"kvm_works", *probed}}.dump() + "\n");
+    util::write_file_atomically(cache, cached.dump(2) + "\n");
   }
-  const std::string accel = decide_accel(requested, device_ok, probed);
-  fmt::print(stderr, "kmatrix: accelerator {} (KVM probe: {}; cached in {})\n", accel,
-             *probed ? "works" : "guest did not come up", cache.string());
+  const std::string accel = decide_accel(requested, device_ok, probed[key]);
+  fmt::print(stderr, "kmatrix: accelerator {} on {} (KVM probe: {}; cached in {})\n", accel, host_name(backend),
+             probed[key] ? "works" : "guest did not come up", cache.string());
   return accel;
 }
 

@@ -1,7 +1,9 @@
 // KVM or TCG. KVM is used only where a probe shows it works: /dev/kvm can
 // exist while nested guests stall, so the probe boots the real kernel and
-// agent with KVM and waits for `ready` with a timeout. The answer is cached
-// per host kernel and QEMU version.
+// agent with KVM and waits for `ready` with a timeout (25 s). It is asked of
+// each host: this machine (its /dev/kvm, kernel and QEMU) or a libvirt host
+// (its URI and versions, where only the probe can tell), and the answer is
+// cached per host in kvm-probes.json.
 #pragma once
 
 #include <filesystem>
@@ -13,7 +15,7 @@
 
 namespace kmx::runner {
 
-// requested: auto | kvm | tcg. kvm without a usable /dev/kvm is a HostError.
+// requested: auto | kvm | tcg, on `backend`'s host. kvm without a usable /dev/kvm here is a HostError.
 std::string choose_accel(const std::string& requested, vm::Backend& backend, const PreparedKernel& kernel,
                          const std::filesystem::path& cache_dir);
 

@@ -92,10 +92,15 @@ class CellSession {
   void on_running() {
     running_ = Clock::now();
     if (snapshot_.empty()) return progress_("booting");
-    // The agent said `ready` to the snapshot's boot, long gone: it says it again to us.
+    // The agent said `ready` to the snapshot's boot, long gone: it says it
+    // again to us once it has checked the guest is fresh. The cell goes right
+    // behind, not one round trip later: a guest that fails the check refuses it.
     progress_("restored, waiting for ready");
     send(KM_MSG_RESTORED, {});
+    send_cell();
   }
+
+  void send_cell() { send(KM_MSG_CELL, agent::cell_fields(job_.cell, job_.kernel.modules)); }
 
   void on_console(std::string_view bytes) { on_console_events(console_.feed(bytes)); }
 
@@ -133,8 +138,9 @@ class CellSession {
       ready_ = now;
       watchdog_.on_ready(now);
       guest_kernel_ = msg.get("kernel").value_or("");
+      if (!snapshot_.empty()) return;  // the cell went with `restored`
       progress_("ready, sending the cell");
-      send(KM_MSG_CELL, agent::cell_fields(job_.cell, job_.kernel.modules));
+      send_cell();
     } else if (msg.type == KM_MSG_CELL_OK) {
       cell_taken_ = now;
     } else if (msg.type == KM_MSG_STARTED) {

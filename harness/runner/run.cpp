@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <tuple>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -18,8 +20,10 @@
 #include "results/run_results.h"
 #include "results/run_info.h"
 #include "runner/accel_probe.h"
+#include "runner/backend_choice.h"
 #include "runner/cell_pool.h"
 #include "runner/cell_session.h"
+#include "runner/host_admission.h"
 #include "runner/interrupt.h"
 #include "runner/prepared_kernel.h"
 #include "runner/run_dir.h"
@@ -67,26 +71,19 @@ RunOptions options_from_json(const nlohmann::json& j, const RunOptions& given) {
   return o;
 }
 
-// One backend kind runs all of a run's cells: --backend, else the cells'
-// run.backend. libvirt: one backend per --connect host.
+// One backend kind runs all of a run's cells (backend_choice). libvirt: one
+// backend per host.
 std::vector<std::unique_ptr<vm::Backend>> make_backends(const RunOptions& o, const std::vector<matrix::Cell>& cells,
                                                         const fs::path& out) {
-  std::string name = o.backend;
-  for (const matrix::Cell& c : cells)
-    if (name.empty()) name = c.run.backend;
-    else if (o.backend.empty() && c.run.backend != name)
-      throw UsageError(fmt::format("{}: cells use both run.backend \"{}\" and \"{}\"; one run uses one backend "
-                                   "(set run.backend once, or give --backend)",
-                                   o.matrix_file.string(), name, c.run.backend));
+  const BackendChoice choice = choose_backend(o.backend, o.connect, cells, o.matrix_file.string());
   std::vector<std::unique_ptr<vm::Backend>> backends;
-  if (name != "libvirt") {
-    if (!o.connect.empty()) throw UsageError("--connect is for --backend libvirt");
+  if (choice.name != "libvirt") {
     backends.push_back(std::make_unique<vm::QemuBackend>());
     return backends;
   }
   // The run's ID tags its domains: the same for the run directory when resumed.
   const std::string run_id = util::sha256_hex(fs::weakly_canonical(out).string()).substr(0, 8);
-  for (const std::string& uri : o.connect.empty() ? std::vector<std::string>{"qemu:///system"} : o.connect) {
+  for (const std::string& uri : choice.uris) {
     auto libvirt = std::make_unique<vm::LibvirtBackend>(uri, run_id);
     if (!o.resume_dir.empty())
       for (const auto& domain : libvirt->tagged_domains())
@@ -99,6 +96,33 @@ std::vector<std::unique_ptr<vm::Backend>> make_backends(const RunOptions& o, con
   return backends;
 }
 
+// Asks each host what it offers and keeps those with the memory for a guest
+// of this run (host_admission); each kept host's jobs (--jobs applies to
+// each) and memory budget.
+std::vector<HostLimits> admit(std::vector<std::unique_ptr<vm::Backend>>& backends, const std::vector<CellRun>& runs,
+                              int jobs) {
+  std::vector<vm::HostCapacity> capacity;
+  std::vector<HostOffer> offers;
+  for (const auto& b : backends) {
+    capacity.push_back(b->capacity());
+    offers.push_back({b->host().empty() ? "this machine" : b->host(), capacity.back().available_memory});
+  }
+  std::vector<GuestNeed> guests;
+  for (const CellRun& r : runs) guests.push_back({r.cell->name, host_memory_for(*r.cell)});
+  const Admission admission = admit_hosts(offers, guests, kHostReserve);
+  for (const std::string& warning : admission.warnings) fmt::print(stderr, "{}\n", warning);
+  std::vector<std::unique_ptr<vm::Backend>> kept;
+  std::vector<HostLimits> hosts;
+  for (const size_t i : admission.hosts) {
+    const vm::HostCapacity& c = capacity[i];
+    hosts.push_back({.jobs = jobs > 0 ? jobs : default_jobs(c.cpus, c.available_memory, runs),
+                     .memory_budget = c.available_memory > kHostReserve ? c.available_memory - kHostReserve : 0});
+    kept.push_back(std::move(backends[i]));
+  }
+  backends = std::move(kept);
+  return hosts;
+}
+
 // "[2/3] exceeds (ab12...) -> oom-killed [wrong-victim] in 41.2s (expected completed)"
 std::string summary_line(const std::string& label, const nlohmann::json& record) {
   const std::string outcome = record.at("outcome").get<std::string>();
@@ -108,6 +132,7 @@ std::string summary_line(const std::string& label, const nlohmann::json& record)
                                  record.at("timings").at("cell_ms").get<double>() / 1000.0);
   const results::CellResult result = results::cell_result(record);
   if (!result.expect.empty() && !compare::meets_expectation(result)) line += fmt::format(" (expected {})", result.expect);
+  if (record.contains("host")) line += fmt::format(" on {} ({})", record.at("host").get<std::string>(), record.value("accel", "?"));
   return line;
 }
 
@@ -177,41 +202,40 @@ int run_matrix(const RunOptions& given) {
   // the output directory exists.
   std::vector<matrix::Cell> to_prepare;
   for (const CellRun& r : runs) to_prepare.push_back(*r.cell);
-  // The hosts first: a libvirt host that does not answer is told before kernels are prepared.
+  // The hosts first: a libvirt host that does not answer, or has not the
+  // memory for a guest, is told before kernels are prepared.
   const fs::path out = resuming ? given.resume_dir : options.out_dir.empty() ? default_out_dir() : options.out_dir;
-  const std::vector<std::unique_ptr<vm::Backend>> backends = make_backends(options, m.cells, out);
+  std::vector<std::unique_ptr<vm::Backend>> backends = make_backends(options, m.cells, out);
+  const std::vector<HostLimits> hosts = admit(backends, runs, options.jobs);
   const auto kernels = prepare_kernels(to_prepare, cache_dir);
-  // Each host's jobs and budget are its own; --jobs applies to each.
-  std::string qemu_version;
-  std::vector<HostLimits> hosts;
-  for (const auto& b : backends) {
-    qemu_version += (qemu_version.empty() ? "" : "; ") + b->version();
-    const vm::HostCapacity capacity = b->capacity();
-    const uint64_t budget = capacity.available_memory > kHostReserve ? capacity.available_memory - kHostReserve : 0;
-    hosts.push_back({.jobs = options.jobs > 0 ? options.jobs : default_jobs(capacity.cpus, capacity.available_memory, runs),
-                     .memory_budget = budget});
-  }
-  const size_t roomiest = static_cast<size_t>(
-      std::max_element(hosts.begin(), hosts.end(), [](const HostLimits& a, const HostLimits& b) {
-        return a.memory_budget < b.memory_budget;
-      }) - hosts.begin());
   // Snapshots are per backend: a guest saved by one hypervisor restores only there.
   std::vector<std::unique_ptr<SnapshotCache>> snapshots;
   for (const auto& b : backends) snapshots.push_back(std::make_unique<SnapshotCache>(*b, cache_dir));
-  for (const CellRun& r : runs)
-    if (host_memory_for(*r.cell) > hosts[roomiest].memory_budget)
-      throw HostError(fmt::format("cell {} needs {} MiB of host memory; {} MiB are available beyond the {} MiB reserve{}",
-                                  r.cell->name, host_memory_for(*r.cell) >> 20, hosts[roomiest].memory_budget >> 20,
-                                  kHostReserve >> 20,
-                                  backends[roomiest]->host().empty() ? "" : " on " + backends[roomiest]->host()));
   int jobs = 0;
   for (const HostLimits& h : hosts) jobs += h.jobs;
-  // The KVM probe boots a VM: decided per kernel before the cells run in parallel.
-  std::map<std::pair<std::string, std::string>, std::string> accel;  // (kernel, requested) -> kvm|tcg
-  const auto accel_key = [](const matrix::Cell& c) { return std::pair{c.run.kernel, c.run.accel}; };
-  for (const CellRun& r : runs)
-    if (!accel.contains(accel_key(*r.cell)))
-      accel[accel_key(*r.cell)] = choose_accel(r.cell->run.accel, *backends.front(), kernels.at(r.cell->run.kernel), cache_dir);
+  // The KVM probe boots a VM: decided per host and kernel before the cells run in parallel.
+  std::map<std::tuple<size_t, std::string, std::string>, std::string> accel;  // (host, kernel, requested) -> kvm|tcg
+  const auto accel_key = [](size_t host, const matrix::Cell& c) { return std::tuple{host, c.run.kernel, c.run.accel}; };
+  nlohmann::json host_info = nlohmann::json::array();
+  std::string qemu_version;
+  for (size_t h = 0; h < backends.size(); ++h) {
+    std::string used;  // kvm, tcg or mixed
+    for (const CellRun& r : runs) {
+      auto [it, fresh] = accel.try_emplace(accel_key(h, *r.cell));
+      if (fresh) it->second = choose_accel(r.cell->run.accel, *backends[h], kernels.at(r.cell->run.kernel), cache_dir);
+      used = used.empty() || used == it->second ? it->second : "mixed";
+    }
+    const std::string version = backends[h]->version();
+    qemu_version += (qemu_version.empty() ? "" : "; ") + version;
+    host_info.push_back({{"host", backends[h]->host()},
+                         {"version", version},
+                         {"accel", used},
+                         {"jobs", hosts[h].jobs},
+                         {"memory_budget_mib", hosts[h].memory_budget >> 20}});
+    if (!backends[h]->host().empty())
+      fmt::print(stderr, "kmatrix: host {}: {}; accelerator {}, {} at once, {} MiB for guests\n", backends[h]->host(),
+                 version, used.empty() ? "none needed" : used, hosts[h].jobs, hosts[h].memory_budget >> 20);
+  }
 
   if (!resuming) create_run_dir(out);
 
@@ -230,6 +254,7 @@ int run_matrix(const RunOptions& given) {
       .cells_done = static_cast<int>(all.size() - runs.size()),
       .jobs = jobs,
       .options = options_json(options),
+      .hosts = host_info,
   };
   for (const auto& [key, a] : accel) info.accel = info.accel.empty() || info.accel == a ? a : "mixed";
   results::write_run_info(out, info);
@@ -238,7 +263,7 @@ int run_matrix(const RunOptions& given) {
              resuming ? fmt::format(" ({} already recorded)", info.cells_done) : "", jobs);
 
   const auto job_of = [&](const CellRun& run, const Slot& slot) -> CellJob {
-    return {*run.cell, kernels.at(run.cell->run.kernel), accel.at(accel_key(*run.cell)), out / evidence_rel(run),
+    return {*run.cell, kernels.at(run.cell->run.kernel), accel.at(accel_key(slot.host, *run.cell)), out / evidence_rel(run),
             evidence_rel(run), run.repeat, snapshots.at(slot.host).get(), slot.charged};
   };
   const RunOne run_one = [&](const CellRun& run, const Slot& slot, const Progress& progress) {
@@ -247,14 +272,13 @@ int run_matrix(const RunOptions& given) {
     fs::create_directories(job.evidence_dir);
     return run_cell(*backends.at(slot.host), job, progress);
   };
-  // A guest restored from a snapshot that QEMU maps copy-on-write takes only
-  // the pages it writes; one whose snapshot is still to be made boots, and
-  // one restored through libvirt loads, taking all its RAM. Charges are per
-  // run, not per host: the first host's backend is every host's.
+  // A guest restored copy-on-write takes only the pages it writes; one whose
+  // snapshot is still to be made boots, taking all its RAM. (Copy-on-write
+  // restores come with QEMU run directly: one host.)
   const auto charge = [&](const CellRun& run) {
-    return backends.front()->restores_share_memory() && restores_now(*backends.front(), job_of(run, {}))
-               ? host_memory_restored(*run.cell)
-               : host_memory_for(*run.cell);
+    vm::Backend& backend = *backends.front();
+    return backend.restores_copy_on_write() && restores_now(backend, job_of(run, {})) ? host_memory_restored(*run.cell)
+                                                                                       : host_memory_for(*run.cell);
   };
   const OnRecord on_record = [&](const CellRun& run, const nlohmann::json& record) {
     log.append(record);

@@ -10,17 +10,37 @@
 
 namespace kmx::util {
 
-FileLock::FileLock(const std::filesystem::path& path) : fd_(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644)) {
-  if (fd_ < 0) throw_errno("opening lock file " + path.string());
+namespace {
+
+// Read-only is enough for flock, and lets another user lock a file this one created.
+int open_lock_file(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw_errno("opening lock file " + path.string());
+  return fd;
+}
+
+[[noreturn]] void fail_locking(int fd, const std::filesystem::path& path) {
+  const int saved = errno;
+  ::close(fd);
+  errno = saved;
+  throw_errno("locking " + path.string());
+}
+
+}  // namespace
+
+FileLock::FileLock(const std::filesystem::path& path, Mode mode) : fd_(open_lock_file(path)) {
   int rc;
-  while ((rc = ::flock(fd_, LOCK_EX)) != 0 && errno == EINTR) {
+  while ((rc = ::flock(fd_, mode == Mode::shared ? LOCK_SH : LOCK_EX)) != 0 && errno == EINTR) {
   }
-  if (rc != 0) {
-    const int saved = errno;
-    ::close(fd_);
-    errno = saved;
-    throw_errno("locking " + path.string());
-  }
+  if (rc != 0) fail_locking(fd_, path);
+}
+
+std::unique_ptr<FileLock> FileLock::try_exclusive(const std::filesystem::path& path) {
+  const int fd = open_lock_file(path);
+  if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return std::unique_ptr<FileLock>(new FileLock(fd));
+  if (errno != EWOULDBLOCK) fail_locking(fd, path);
+  ::close(fd);
+  return nullptr;
 }
 
 // Closing the descriptor releases the lock; the file stays, as unlinking it

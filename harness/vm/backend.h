@@ -18,7 +18,8 @@ namespace kmx::vm {
 // A guest saved at the agent's `ready`. QEMU: its RAM as one local file,
 // which each restored guest maps copy-on-write, and its device state as
 // another. libvirt: one save image on the host (RAM and state, `memory` and
-// `state` both name it) and the domain name it was saved under.
+// `state` both name its volume in the host's kmatrix pool) and the domain
+// name it was saved under.
 struct SnapshotFiles {
   std::filesystem::path memory;
   std::filesystem::path state;
@@ -90,6 +91,9 @@ class Backend {
   // Whether launch() honours VmConfig::memory_file and restore, and
   // Guest::save_snapshot works. A backend without them boots every cell cold.
   virtual bool snapshots() const { return false; }
+  // Whether a restored guest maps the snapshot's RAM copy-on-write, taking
+  // host memory only for the pages it writes (the memory budget counts it so).
+  virtual bool restores_copy_on_write() const { return false; }
   // What, beyond the VmConfig, shapes a saved guest so that another build
   // could not restore it (binary, version, machine type): part of the snapshot key.
   virtual std::string snapshot_identity() { return name() + " " + version(); }
@@ -118,9 +122,6 @@ class Backend {
     (void)files;
     return "";
   }
-  // Whether a restored guest maps the snapshot's RAM copy-on-write, taking
-  // only the pages it writes, rather than loading all of it.
-  virtual bool restores_share_memory() const { return true; }
   virtual HostCapacity capacity() = 0;
   // Where the guests run, for the cell record: empty for this machine.
   virtual std::string host() const = 0;

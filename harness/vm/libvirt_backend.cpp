@@ -12,6 +12,8 @@
 #include "util/error.h"
 #include "util/read_file.h"
 #include "vm/domain_owner.h"
+#include "vm/host_claim.h"
+#include "vm/libvirt_connect_error.h"
 #include "vm/libvirt_domain_xml.h"
 #include "vm/libvirt_snapshot.h"
 #include "vm/libvirt_storage.h"
@@ -55,22 +57,6 @@ struct LibvirtBackend::Link : std::enable_shared_from_this<Link> {
 namespace {
 
 using Link = LibvirtBackend::Link;
-
-// What to do about a connection that failed, by libvirt's error code.
-std::string connect_hint(int code) {
-  switch (code) {
-    case VIR_ERR_AUTH_FAILED:
-    case VIR_ERR_AUTH_CANCELLED:
-    case VIR_ERR_AUTH_UNAVAILABLE:
-    case VIR_ERR_ACCESS_DENIED:
-      return "run kmatrix as root or as a member of the host's libvirt group";
-    case VIR_ERR_NO_CONNECT:
-    case VIR_ERR_INVALID_ARG:
-      return "check the --connect URI (e.g. qemu:///system, qemu+ssh://user@host/system)";
-    default:
-      return "start libvirtd on that host (systemctl start libvirtd, or libvirtd -d) and check the --connect URI";
-  }
-}
 
 const char* stop_text(int detail) {
   switch (detail) {
@@ -174,7 +160,7 @@ class LibvirtGuest : public Guest {
   std::string describe() const override { return fmt::format("libvirt domain {} on {}", name_, uri_); }
 
   void save_snapshot(const std::filesystem::path& image, std::function<void(const std::string&)> done) override {
-    done(save_libvirt_domain(dom_.get(), image));
+    done(save_libvirt_domain(conn_, uri_, dom_.get(), {.memory = image, .state = image, .domain = name_}));
   }
 
   void on_data(bool agent, const std::string& bytes) {
@@ -329,8 +315,13 @@ void ConsolePort::on_event(virStreamPtr st, int events, void* opaque) {
 LibvirtBackend::LibvirtBackend(std::string uri, std::string run_id) : uri_(std::move(uri)), run_id_(std::move(run_id)) {
   start_libvirt_event_loop();
   conn_.reset(virConnectOpen(uri_.c_str()));
-  if (!conn_)
-    throw HostError(fmt::format("libvirt {}: {}; {}", uri_, libvirt_error(), connect_hint(libvirt_error_code())));
+  if (!conn_) {
+    const virError* e = virGetLastError();
+    const int code = e ? e->code : VIR_ERR_OK;
+    throw HostError(connect_failure_line(
+        uri_, libvirt_error(), classify_connect_failure(code, code == VIR_ERR_SYSTEM_ERROR ? e->int1 : 0)));
+  }
+  if (!run_id_.empty()) claim_ = std::make_unique<util::FileLock>(host_claim_file(uri_), util::FileLock::Mode::shared);
   // A dead remote host is noticed within 15 s, not at the next call.
   virConnectSetKeepAlive(conn_.get(), 5, 3);
   virConnectRegisterCloseCallback(
@@ -438,7 +429,7 @@ SnapshotFiles LibvirtBackend::snapshot_files(const std::filesystem::path&, const
 }
 
 bool LibvirtBackend::snapshot_complete(const SnapshotFiles& files, uint64_t) {
-  return libvirt_snapshot_readable(conn_.get(), files);
+  return libvirt_snapshot_readable(conn_.get(), uri_, files);
 }
 
 std::string LibvirtBackend::snapshot_in_use(const SnapshotFiles& files) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "util/file_lock.h"
 #include "vm/backend.h"
 #include "vm/libvirt_domain_xml.h"
 #include "vm/libvirt_handle.h"
@@ -22,7 +23,8 @@ namespace kmx::vm {
 class LibvirtBackend : public Backend {
  public:
   // Opens the connection; HostError (one line naming the host and what to do) when it fails.
-  // `run_id` names and tags the domains of this run.
+  // `run_id` names and tags the domains of this run; a run's backend (`run_id` not empty) claims
+  // the host for its lifetime (host_claim), so that gc --volumes leaves its uploads alone.
   LibvirtBackend(std::string uri, std::string run_id);
   ~LibvirtBackend() override;
 
@@ -38,7 +40,6 @@ class LibvirtBackend : public Backend {
   void delete_snapshot(const SnapshotFiles& files) override;
   bool concurrent_restores() const override { return false; }
   std::string snapshot_in_use(const SnapshotFiles& files) override;
-  bool restores_share_memory() const override { return false; }
   bool reachable() override;  // virConnectIsAlive
   std::unique_ptr<Guest> launch(boost::asio::io_context& io, const VmConfig& config, GuestEvents events) override;
 
@@ -63,6 +64,7 @@ class LibvirtBackend : public Backend {
   std::string uri_;
   std::string run_id_;
   ConnectHandle conn_;
+  std::unique_ptr<util::FileLock> claim_;
   std::mutex mutex_;
   std::map<std::filesystem::path, std::string> volumes_;  // local file -> its path on the host
   std::vector<std::weak_ptr<Link>> links_;                // told when the connection closes

@@ -14,11 +14,6 @@ std::string libvirt_error() {
   return e && e->message ? e->message : "unknown error";
 }
 
-int libvirt_error_code() {
-  const virError* e = virGetLastError();
-  return e ? e->code : VIR_ERR_OK;
-}
-
 void start_libvirt_event_loop() {
   static std::once_flag once;
   std::call_once(once, [] {

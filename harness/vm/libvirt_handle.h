@@ -23,8 +23,6 @@ using VolumeHandle = std::unique_ptr<virStorageVol, LibvirtFree<virStorageVol, v
 
 // The calling thread's last libvirt error message ("unknown error" if none).
 std::string libvirt_error();
-// Its code (virErrorNumber), VIR_ERR_OK if none.
-int libvirt_error_code();
 
 // Registers libvirt's default event implementation and runs it on a thread
 // of its own, once per process; must precede the first virConnectOpen.

@@ -1,6 +1,6 @@
 // Snapshots through libvirt: a guest booted to the agent's `ready` is saved
-// with virDomainSaveFlags into a save image (its whole RAM and device state)
-// in the host's kmatrix storage pool directory, and each cell restores it
+// with virDomainSaveFlags into a save image (its whole RAM and device state),
+// a volume of the host's kmatrix storage pool wherever the host keeps it, and each cell restores it
 // with virDomainRestoreFlags, paused, so that its consoles are open before
 // it runs. No shared filesystem: the image stays on its host; the kmatrix
 // cache keeps only the marker that it is complete (snapshot_cache.h), and the
@@ -18,11 +18,11 @@
 
 namespace kmx::vm {
 
-// The save image of snapshot `key` on the host, and the name of its domain.
+// The save image of snapshot `key` (`state`: its volume's name in the pool), and the name of its domain.
 SnapshotFiles libvirt_snapshot_files(const std::string& key);
 
 // Whether the host has the image and libvirt reads its header and XML.
-bool libvirt_snapshot_readable(virConnectPtr conn, const SnapshotFiles& files);
+bool libvirt_snapshot_readable(virConnectPtr conn, const std::string& host, const SnapshotFiles& files);
 
 // Why the image cannot be restored now: its domain runs on the host (another
 // run's, or one left behind that `kmatrix gc` destroys); "" when it can.
@@ -31,8 +31,9 @@ std::string libvirt_snapshot_in_use(virConnectPtr conn, const std::string& host,
 // Deletes the host's image, if there is one; HostError naming the host when libvirt refuses.
 void delete_libvirt_snapshot(virConnectPtr conn, const std::string& host, const SnapshotFiles& files);
 
-// Saves the running `dom` (which then ends) to `image`; "" or what libvirt said.
-std::string save_libvirt_domain(virDomainPtr dom, const std::string& image);
+// Saves the running `dom` (which then ends) to the image of `files`; "" or what libvirt said.
+std::string save_libvirt_domain(virConnectPtr conn, const std::string& host, virDomainPtr dom,
+                                const SnapshotFiles& files);
 
 // Restores `files`, paused, carrying `tag`; HostError naming the host when libvirt refuses.
 DomainHandle restore_libvirt_domain(virConnectPtr conn, const std::string& host, const SnapshotFiles& files,

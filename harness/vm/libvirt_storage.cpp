@@ -9,6 +9,7 @@
 
 #include "util/error.h"
 #include "util/sha256.h"
+#include "util/xdg.h"
 #include "vm/libvirt_handle.h"
 #include "vm/xml_writer.h"
 
@@ -16,14 +17,33 @@ namespace kmx::vm {
 
 namespace {
 
-std::string pool_xml() {
+std::string pool_xml(const std::filesystem::path& path) {
   XmlWriter w;
   w.start("pool").attr("type", "dir");
   w.element("name", kStoragePool);
-  w.start("target").element("path", kStoragePoolPath).end();
+  w.start("target").element("path", path.string()).end();
   w.end();
   return w.finish();
 }
+
+}  // namespace
+
+std::optional<std::filesystem::path> pool_path_for(std::string_view uri,
+                                                   const std::optional<std::filesystem::path>& user_data) {
+  // driver[+transport]://[user@host]/path[?query]
+  const size_t scheme_end = uri.find("://");
+  if (scheme_end == std::string_view::npos) return std::filesystem::path(kSystemPoolPath);
+  const std::string_view rest = uri.substr(scheme_end + 3);
+  const std::string_view no_query = rest.substr(0, rest.find('?'));
+  const size_t path_start = std::min(no_query.find('/'), no_query.size());
+  const std::string_view path = no_query.substr(path_start);
+  if (path != "/session") return std::filesystem::path(kSystemPoolPath);
+  const bool this_machine = path_start == 0;  // no host part
+  if (!this_machine || !user_data) return std::nullopt;
+  return *user_data / "libvirt" / "images" / "kmatrix";
+}
+
+namespace {
 
 std::string volume_xml(const std::string& name, uint64_t bytes) {
   XmlWriter w;
@@ -42,12 +62,17 @@ std::string volume_xml(const std::string& name, uint64_t bytes) {
 // The pool, defined, built and started on first use on this host.
 PoolHandle kmatrix_pool(virConnectPtr conn, const std::string& host) {
   const auto fail = [&](const std::string& what) {
-    return HostError(fmt::format("libvirt {}: {} storage pool {:?} ({}): {}", host, what, kStoragePool,
-                                 kStoragePoolPath, libvirt_error()));
+    return HostError(fmt::format("libvirt {}: {} storage pool {:?}: {}", host, what, kStoragePool, libvirt_error()));
   };
   PoolHandle pool(virStoragePoolLookupByName(conn, std::string(kStoragePool).c_str()));
   if (!pool) {
-    pool.reset(virStoragePoolDefineXML(conn, pool_xml().c_str(), 0));
+    const auto path = pool_path_for(host, util::xdg_dir("XDG_DATA_HOME", ".local/share"));
+    if (!path)
+      throw HostError(fmt::format("libvirt {}: no storage pool {:?} there, and a session's home on another host is "
+                                  "unknown here; define it on that host: virsh pool-define-as {} dir --target DIR; "
+                                  "virsh pool-build {}; virsh pool-start {}",
+                                  host, kStoragePool, kStoragePool, kStoragePool, kStoragePool));
+    pool.reset(virStoragePoolDefineXML(conn, pool_xml(*path).c_str(), 0));
     if (!pool) throw fail("defining");
     if (virStoragePoolBuild(pool.get(), 0) < 0) throw fail("building");
     virStoragePoolSetAutostart(pool.get(), 1);

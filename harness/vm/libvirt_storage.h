@@ -6,7 +6,9 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <vector>
 
@@ -17,7 +19,15 @@
 namespace kmx::vm {
 
 inline constexpr std::string_view kStoragePool = "kmatrix";
-inline constexpr std::string_view kStoragePoolPath = "/var/lib/libvirt/images/kmatrix";
+inline constexpr std::string_view kSystemPoolPath = "/var/lib/libvirt/images/kmatrix";
+
+// Where kmatrix puts the pool when a host has none: a system daemon's images
+// directory; for a session daemon on this machine (running as this user),
+// under the user's data directory, `user_data` (libvirt's own place for
+// session images). A session on another host has a home kmatrix cannot
+// know: nullopt, and the user defines the pool there. Pure.
+std::optional<std::filesystem::path> pool_path_for(std::string_view uri,
+                                                   const std::optional<std::filesystem::path>& user_data);
 
 // The path on the host of `file`'s volume, uploaded first unless the host
 // has it already. HostError naming the host when the pool or the upload fails.

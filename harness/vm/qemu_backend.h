@@ -11,6 +11,7 @@ class QemuBackend : public Backend {
   std::string name() const override { return "qemu"; }
   std::string version() override;  // first line of `qemu-system-x86_64 --version`
   bool snapshots() const override { return true; }
+  bool restores_copy_on_write() const override { return true; }
   std::string snapshot_identity() override;  // binary path, version, machine type
   HostCapacity capacity() override;  // this machine's cores and MemAvailable
   std::string host() const override { return ""; }

@@ -14,12 +14,12 @@ matrix::Cell cell_with_swap(std::uint64_t swap) {
 
 TEST(GuestCmdline, ConsoleOnFirstSerialAndCellExtrasLast) {
   const std::string line = guest_cmdline(cell_with_swap(0), false);
-  EXPECT_EQ(line, "console=ttyS0,115200 swapaccount=1 sysrq_always_enabled=1 mitigations=off vdso=0");
+  EXPECT_EQ(line, "console=ttyS0,115200 swapaccount=1 sysrq_always_enabled=1 mitigations=off no_timer_check vdso=0");
 }
 
 TEST(GuestCmdline, ABuiltInBrdIsSizedToTheCellsSwap) {
   EXPECT_EQ(guest_cmdline(cell_with_swap(64ull << 20), true),
-            "console=ttyS0,115200 swapaccount=1 sysrq_always_enabled=1 mitigations=off "
+            "console=ttyS0,115200 swapaccount=1 sysrq_always_enabled=1 mitigations=off no_timer_check "
             "brd.rd_nr=1 brd.rd_size=65536 ramdisk_size=65536 vdso=0");
 }
 

@@ -700,6 +700,24 @@ fork_pacing = "20ms"
   EXPECT_NE(ids("[workload]\nfork_pacing = \"20ms\"\n[[cell]]\n"), ids("[[cell]]\n"));
 }
 
+// run.connect: one URI or a list, how the cells run, not what they are.
+TEST_F(MatrixFile, ConnectIsAUriOrAListAndNotPartOfTheId) {
+  EXPECT_EQ(load("[run]\nbackend = \"libvirt\"\nconnect = \"qemu+ssh://u@h/system\"\n[[cell]]\n").cells.at(0).run.connect,
+            (std::vector<std::string>{"qemu+ssh://u@h/system"}));
+  const Cell two = load(R"(
+[run]
+backend = "libvirt"
+connect = ["qemu:///system", "qemu+unix:///system?socket=/s/libvirt-sock"]
+[[cell]]
+)").cells.at(0);
+  EXPECT_EQ(two.run.connect, (std::vector<std::string>{"qemu:///system", "qemu+unix:///system?socket=/s/libvirt-sock"}));
+  EXPECT_TRUE(load("[run]\nbackend = \"libvirt\"\n[[cell]]\n").cells.at(0).run.connect.empty());
+  EXPECT_EQ(ids("[run]\nbackend = \"libvirt\"\nconnect = \"qemu:///session\"\n[[cell]]\n"), ids("[[cell]]\n"));
+  // A cell's own table may name its host, with its backend.
+  EXPECT_EQ(load("[[cell]]\n[cell.run]\nbackend = \"libvirt\"\nconnect = \"qemu:///session\"\n").cells.at(0).run.connect,
+            (std::vector<std::string>{"qemu:///session"}));
+}
+
 TEST_F(MatrixFile, MemswEqualToLimitLoadsAsZero) {
   const std::string equal = "[container]\nlimit = \"96M\"\nmemsw_limit = \"96M\"\n[[cell]]\n";
   EXPECT_EQ(load(equal).cells.at(0).container.memsw_limit, 0u);
