@@ -437,9 +437,18 @@ TEST(LibvirtBackend, GcDestroysLeftoversByTagOnly) {
   }
 }
 
+// The pool's uploads; the snapshots' save images beside them are not gc --volumes's.
 std::set<std::string> pool_volume_names(virConnectPtr conn, const std::string& uri) {
   std::set<std::string> names;
-  for (const kmx::vm::PoolVolume& v : kmx::vm::pool_volumes(conn, uri)) names.insert(v.name);
+  for (const kmx::vm::PoolVolume& v : kmx::vm::pool_volumes(conn, uri))
+    if (v.name.starts_with("kmx-")) names.insert(v.name);
+  return names;
+}
+
+std::set<std::string> save_image_names(virConnectPtr conn, const std::string& uri) {
+  std::set<std::string> names;
+  for (const kmx::vm::PoolVolume& v : kmx::vm::pool_volumes(conn, uri))
+    if (v.name.starts_with("kmatrix-snapshot-")) names.insert(v.name);
   return names;
 }
 
@@ -467,6 +476,7 @@ TEST(LibvirtBackend, GcVolumesDeletesOnlyUploadsNoDomainBootsFrom) {
                     (fs::path(kmx::vm::kSystemPoolPath) / kernel).string());
 
   const std::set<std::string> before = pool_volume_names(conn.get(), uri);
+  const std::set<std::string> images = save_image_names(conn.get(), uri);
   {
     // A run on this machine uses the host (as SigkilledRunLeavesNoDomainAndResumes shows a run does): no volume goes,
     // though between two cells no domain shows which it needs.
@@ -497,6 +507,7 @@ TEST(LibvirtBackend, GcVolumesDeletesOnlyUploadsNoDomainBootsFrom) {
   const auto [again, again_code] = kmatrix_output(fmt::format("gc --connect '{}' --volumes", uri));
   EXPECT_EQ(again_code, 0) << again;
   EXPECT_TRUE(pool_volume_names(conn.get(), uri).empty()) << again;
+  EXPECT_EQ(save_image_names(conn.get(), uri), images) << "the snapshots' save images stay";
   fs::remove(stale);
 }
 
