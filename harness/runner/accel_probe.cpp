@@ -44,7 +44,8 @@ bool probe_kvm(vm::Backend& backend, const PreparedKernel& kernel) {
                                        .memory_file = {},
                                        .restore = std::nullopt,
                                        .cell_id = "kvm-probe",
-                                       .repeat = 0},
+                                       .repeat = 0,
+                                       .name = {}},
                                       kProbeTimeout, [](vm::Guest&, auto done) { done(""); })
                          .empty();
   std::error_code ignored;

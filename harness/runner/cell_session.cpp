@@ -360,6 +360,7 @@ vm::VmConfig guest_config(const CellJob& job) {
       .restore = std::nullopt,
       .cell_id = matrix::cell_id(job.cell),
       .repeat = job.repeat,
+      .name = {},
   };
 }
 

@@ -29,28 +29,23 @@ struct SaveTimes {
   int64_t save_ms = 0;  // `ready` to the device state written
 };
 
-// Boots `guest` with its RAM in dir/memory, and at the agent's `ready` saves
-// the device state to dir/state. The boot's console.log and qemu.log stay in dir.
-SaveTimes boot_and_save(vm::Backend& backend, vm::VmConfig guest, const fs::path& dir, milliseconds timeout) {
+// Boots `guest` to the agent's `ready` and saves it there to `files` (QEMU:
+// its RAM in files.memory from the start). The boot's console.log and
+// qemu.log stay in dir.
+SaveTimes boot_and_save(vm::Backend& backend, vm::VmConfig guest, const fs::path& dir, const vm::SnapshotFiles& files,
+                        milliseconds timeout) {
   guest.evidence_dir = dir;
-  guest.memory_file = dir / "memory";
+  guest.memory_file = files.memory;
+  guest.name = files.domain;
   const auto start = Clock::now();
   Clock::time_point ready;
   const std::string error = boot_until_ready(backend, guest, timeout, [&](vm::Guest& vm, auto done) {
     ready = Clock::now();
-    vm.save_snapshot(dir / "state", [done](const std::string& why) { done(why.empty() ? why : "saving: " + why); });
+    vm.save_snapshot(files.state, [done](const std::string& why) { done(why.empty() ? why : "saving: " + why); });
   });
   if (!error.empty()) throw NoSnapshot(error);
   return {.boot_ms = std::chrono::duration_cast<milliseconds>(ready - start).count(),
           .save_ms = std::chrono::duration_cast<milliseconds>(Clock::now() - ready).count()};
-}
-
-// The cheap part of the check: both files there, the RAM file of the guest's
-// size (QEMU would extend a short one, writing into the snapshot). A state
-// cut short or from another QEMU fails at restore instead.
-bool looks_complete(const Snapshot& s, uint64_t memory) {
-  std::error_code ec;
-  return fs::file_size(s.files.memory, ec) == memory && !ec && fs::file_size(s.files.state, ec) > 0 && !ec;
 }
 
 }  // namespace
@@ -62,11 +57,12 @@ fs::path SnapshotCache::dir_of(const std::string& key) const { return dir_ / key
 
 Snapshot SnapshotCache::at(const std::string& key) const {
   const fs::path dir = dir_of(key);
-  return {.key = key, .dir = dir, .files = {.memory = dir / "memory", .state = dir / "state"}};
+  return {.key = key, .dir = dir, .files = backend_.snapshot_files(dir, key), .lease = nullptr};
 }
 
 bool SnapshotCache::has(const vm::VmConfig& guest) {
-  return looks_complete(at(snapshot_key(key_parts(guest))), guest.memory);
+  const Snapshot snapshot = at(snapshot_key(key_parts(guest)));
+  return fs::is_directory(snapshot.dir) && backend_.snapshot_complete(snapshot.files, guest.memory);
 }
 
 std::string SnapshotCache::file_sha256(const fs::path& path) {
@@ -96,16 +92,34 @@ std::optional<Snapshot> SnapshotCache::get(const vm::VmConfig& guest, millisecon
       return std::nullopt;
     }
   }
-  const Snapshot snapshot = at(key);
+  Snapshot snapshot = at(key);
+  if (!backend_.concurrent_restores()) {
+    std::lock_guard lock(mutex_);
+    if (!leased_.insert(key).second) {
+      why = fmt::format("snapshot {} is being restored by another cell, and the {} backend restores one guest per "
+                        "snapshot at a time",
+                        key, backend_.name());
+      return std::nullopt;
+    }
+    snapshot.lease = std::shared_ptr<void>(nullptr, [this, key](void*) {
+      std::lock_guard lock(mutex_);
+      leased_.erase(key);
+    });
+    if (const std::string busy = backend_.snapshot_in_use(snapshot.files); !busy.empty()) {
+      why = fmt::format("snapshot {} cannot be restored now: {}", key, busy);
+      return std::nullopt;
+    }
+  }
   const fs::path& dir = snapshot.dir;
-  if (fs::is_directory(dir) && !looks_complete(snapshot, guest.memory)) {
+  if (fs::is_directory(dir) && !backend_.snapshot_complete(snapshot.files, guest.memory)) {
     fmt::print(stderr, "kmatrix: warning: snapshot {} is incomplete; making it again\n", key);
     discard(snapshot);
   }
   try {
     util::create_directory_once(dir, [&](const fs::path& staging) {
       fmt::print(stderr, "kmatrix: booting {} once for snapshot {}\n", guest.kernel.filename().string(), key);
-      const SaveTimes times = boot_and_save(backend_, guest, staging, boot_timeout);
+      const SaveTimes times =
+          boot_and_save(backend_, guest, staging, backend_.snapshot_files(staging, key), boot_timeout);
       const nlohmann::json info = {{"key", key},
                                    {"parts", snapshot_key_json(parts)},
                                    {"kernel", guest.kernel.filename().string()},  // for `image snapshots`
@@ -123,6 +137,9 @@ std::optional<Snapshot> SnapshotCache::get(const vm::VmConfig& guest, millisecon
   return snapshot;
 }
 
-void SnapshotCache::discard(const Snapshot& snapshot) { remove_snapshot(snapshot.dir); }
+void SnapshotCache::discard(const Snapshot& snapshot) {
+  backend_.delete_snapshot(snapshot.files);
+  remove_snapshot(snapshot.dir);
+}
 
 }  // namespace kmx::runner

@@ -15,11 +15,15 @@
 
 namespace kmx::vm {
 
-// A guest saved at the agent's `ready`: its RAM as one file, which each
-// restored guest maps copy-on-write, and its device state as another.
+// A guest saved at the agent's `ready`. QEMU: its RAM as one local file,
+// which each restored guest maps copy-on-write, and its device state as
+// another. libvirt: one save image on the host (RAM and state, `memory` and
+// `state` both name its volume in the host's kmatrix pool) and the domain
+// name it was saved under.
 struct SnapshotFiles {
   std::filesystem::path memory;
   std::filesystem::path state;
+  std::string domain;  // libvirt: the saved domain's name, which each restore keeps
 };
 
 struct VmConfig {
@@ -37,6 +41,9 @@ struct VmConfig {
   std::optional<SnapshotFiles> restore;
   std::string cell_id;                 // which cell and run of it: names a libvirt domain
   int repeat = 0;
+  // libvirt: the domain's name instead of one from cell_id, for a snapshot's
+  // boot (SnapshotFiles::domain), whose restores must keep it.
+  std::string name;
 };
 
 // What the backend's host offers guests: the run's jobs and memory budget.
@@ -67,8 +74,9 @@ class Guest {
   // What the guest holds of the host's memory privately now (process_memory.h);
   // nullopt where the backend cannot tell (a guest on another host).
   virtual std::optional<uint64_t> private_memory() const { return std::nullopt; }
-  // Stops the guest and saves its device state to `state` (its RAM is
-  // already in VmConfig::memory_file); done("") on success, else the reason.
+  // Stops the guest and saves its device state to `state` (QEMU: its RAM is
+  // already in VmConfig::memory_file; libvirt: the save image takes both);
+  // done("") on success, else the reason.
   virtual void save_snapshot(const std::filesystem::path& state, std::function<void(const std::string& error)> done) {
     (void)state;
     done("this backend cannot save snapshots");
@@ -89,6 +97,31 @@ class Backend {
   // What, beyond the VmConfig, shapes a saved guest so that another build
   // could not restore it (binary, version, machine type): part of the snapshot key.
   virtual std::string snapshot_identity() { return name() + " " + version(); }
+  // Where the snapshot `key` is kept, `dir` being its directory in the cache
+  // (or that directory's staging twin while it is made).
+  virtual SnapshotFiles snapshot_files(const std::filesystem::path& dir, const std::string& key) {
+    (void)key;
+    return {.memory = dir / "memory", .state = dir / "state", .domain = ""};
+  }
+  // The cheap check that a snapshot made for guests of `memory` bytes is
+  // whole (a state cut short or from another hypervisor fails at restore):
+  // here both files there, the RAM file of the guest's size (QEMU would
+  // extend a short one, writing into the snapshot).
+  virtual bool snapshot_complete(const SnapshotFiles& files, uint64_t memory) {
+    std::error_code ec;
+    return std::filesystem::file_size(files.memory, ec) == memory && !ec &&
+           std::filesystem::file_size(files.state, ec) > 0 && !ec;
+  }
+  // Deletes what of a snapshot lives outside its cache directory.
+  virtual void delete_snapshot(const SnapshotFiles& files) { (void)files; }
+  // Whether several guests may be restored from one snapshot at once.
+  virtual bool concurrent_restores() const { return true; }
+  // Where one guest at a time: why none can be restored from `files` now
+  // (their one guest runs, e.g. another run's), else "".
+  virtual std::string snapshot_in_use(const SnapshotFiles& files) {
+    (void)files;
+    return "";
+  }
   virtual HostCapacity capacity() = 0;
   // Where the guests run, for the cell record: empty for this machine.
   virtual std::string host() const = 0;

@@ -15,6 +15,7 @@
 #include "vm/host_claim.h"
 #include "vm/libvirt_connect_error.h"
 #include "vm/libvirt_domain_xml.h"
+#include "vm/libvirt_snapshot.h"
 #include "vm/libvirt_storage.h"
 
 namespace kmx::vm {
@@ -100,8 +101,10 @@ struct ConsolePort {
 
 class LibvirtGuest : public Guest {
  public:
+  // `restore`: start from this save image (libvirt_snapshot.h) instead of booting `spec`.
   LibvirtGuest(asio::io_context& io, virConnectPtr conn, const std::string& uri, DomainSpec spec,
-               const std::filesystem::path& evidence_dir, GuestEvents events, std::shared_ptr<Link> link)
+               const std::optional<SnapshotFiles>& restore, const std::filesystem::path& evidence_dir,
+               GuestEvents events, std::shared_ptr<Link> link)
       : conn_(conn), uri_(uri), name_(spec.name), evidence_dir_(evidence_dir), events_(std::move(events)), link_(link) {
     console_log_ = ::open((evidence_dir / "console.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (console_log_ < 0) throw_errno("opening " + (evidence_dir / "console.log").string());
@@ -110,8 +113,12 @@ class LibvirtGuest : public Guest {
       link->io = &io;
       link->guest = this;
     }
+    // A snapshot's domains share their name and so their log: this guest's part starts here.
+    std::error_code ec;
+    log_from_ = std::filesystem::file_size(host_log(), ec);
+    if (ec) log_from_ = 0;
     try {
-      start(domain_xml(spec));
+      start(spec, restore);
     } catch (const HostError& e) {
       // As when QEMU itself fails to start: the VM's end, the cell's infra-error, not the run's.
       stop_watching();
@@ -152,6 +159,10 @@ class LibvirtGuest : public Guest {
 
   std::string describe() const override { return fmt::format("libvirt domain {} on {}", name_, uri_); }
 
+  void save_snapshot(const std::filesystem::path& image, std::function<void(const std::string&)> done) override {
+    done(save_libvirt_domain(conn_, uri_, dom_.get(), {.memory = image, .state = image, .domain = name_}));
+  }
+
   void on_data(bool agent, const std::string& bytes) {
     if (!agent) {
       if (console_log_ >= 0 && ::write(console_log_, bytes.data(), bytes.size()) < 0) {
@@ -177,10 +188,14 @@ class LibvirtGuest : public Guest {
   }
 
  private:
-  void start(const std::string& xml) {
+  void start(const DomainSpec& spec, const std::optional<SnapshotFiles>& restore) {
     // Paused until both streams and the event are in place: no console byte is lost.
-    // Autodestroy: the domain ends with kmatrix's connection, as a QEMU child dies with kmatrix.
-    dom_.reset(virDomainCreateXML(conn_, xml.c_str(), VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_AUTODESTROY));
+    // Autodestroy: the domain ends with kmatrix's connection, as a QEMU child dies with kmatrix
+    // (a restore cannot ask for it: `gc` and `--resume` find a leftover by its tag).
+    if (restore)
+      dom_ = restore_libvirt_domain(conn_, uri_, *restore, spec.tag);
+    else
+      dom_.reset(virDomainCreateXML(conn_, domain_xml(spec).c_str(), VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_AUTODESTROY));
     if (!dom_) fail_start("creating domain " + name_);
     const auto lifecycle = [](virConnectPtr, virDomainPtr, int event, int detail, void* opaque) -> int {
       if (event == VIR_DOMAIN_EVENT_STOPPED)
@@ -236,13 +251,17 @@ class LibvirtGuest : public Guest {
 
   // The hypervisor's log is where libvirt keeps it on the host; kmatrix can
   // copy it when that host is this machine, and says where it is otherwise.
+  std::filesystem::path host_log() const { return std::filesystem::path("/var/log/libvirt/qemu") / (name_ + ".log"); }
+
   void save_hypervisor_log() {
-    const std::filesystem::path host_log = std::filesystem::path("/var/log/libvirt/qemu") / (name_ + ".log");
     std::error_code ec;
-    const std::string text =
-        std::filesystem::is_regular_file(host_log, ec)
-            ? util::read_file(host_log)
-            : fmt::format("kmatrix: the hypervisor's log of domain {} is on host {} at {}\n", name_, uri_, host_log.string());
+    std::string text;
+    if (std::filesystem::is_regular_file(host_log(), ec)) {
+      text = util::read_file(host_log());
+      text.erase(0, std::min<size_t>(log_from_, text.size()));
+    } else {
+      text = fmt::format("kmatrix: the hypervisor's log of domain {} is on host {} at {}\n", name_, uri_, host_log().string());
+    }
     const int fd = ::open((evidence_dir_ / "qemu.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return fail("opening qemu.log failed");
     if (::write(fd, text.data(), text.size()) < 0) fail("writing qemu.log failed");
@@ -259,6 +278,7 @@ class LibvirtGuest : public Guest {
   int event_id_ = -1;
   std::shared_ptr<ConsolePort> console_, agent_;
   int console_log_ = -1;
+  uintmax_t log_from_ = 0;  // where this guest's part of the host's log starts
   bool stopped_ = false;
   bool destroying_ = false;
 };
@@ -360,7 +380,8 @@ std::unique_ptr<Guest> LibvirtBackend::launch(asio::io_context& io, const VmConf
                       .repeat = config.repeat,
                       .pid = ::getpid(),
                       .host = this_machine()};
-  const DomainSpec spec{.name = domain_name(tag),
+  const std::string name = config.restore ? config.restore->domain : config.name;
+  const DomainSpec spec{.name = name.empty() ? domain_name(tag) : name,
                         .type = config.accel == "kvm" ? "kvm" : "qemu",
                         .memory = config.memory,
                         .cpus = config.cpus,
@@ -374,7 +395,8 @@ std::unique_ptr<Guest> LibvirtBackend::launch(asio::io_context& io, const VmConf
     std::erase_if(links_, [](const auto& weak) { return weak.expired(); });
     links_.push_back(link);
   }
-  return std::make_unique<LibvirtGuest>(io, conn_.get(), uri_, spec, config.evidence_dir, std::move(events), link);
+  return std::make_unique<LibvirtGuest>(io, conn_.get(), uri_, spec, config.restore, config.evidence_dir,
+                                        std::move(events), link);
 }
 
 std::vector<LibvirtBackend::TaggedDomain> LibvirtBackend::tagged_domains() {
@@ -401,6 +423,20 @@ void LibvirtBackend::destroy_domain(const std::string& name) {
   if (!dom || virDomainDestroy(dom.get()) < 0)
     throw HostError(fmt::format("libvirt {}: destroying {}: {}", uri_, name, libvirt_error()));
 }
+
+SnapshotFiles LibvirtBackend::snapshot_files(const std::filesystem::path&, const std::string& key) {
+  return libvirt_snapshot_files(key);
+}
+
+bool LibvirtBackend::snapshot_complete(const SnapshotFiles& files, uint64_t) {
+  return libvirt_snapshot_readable(conn_.get(), uri_, files);
+}
+
+std::string LibvirtBackend::snapshot_in_use(const SnapshotFiles& files) {
+  return libvirt_snapshot_in_use(conn_.get(), uri_, files);
+}
+
+void LibvirtBackend::delete_snapshot(const SnapshotFiles& files) { delete_libvirt_snapshot(conn_.get(), uri_, files); }
 
 std::vector<PoolVolume> LibvirtBackend::pool_volumes() { return vm::pool_volumes(conn_.get(), uri_); }
 

@@ -32,6 +32,14 @@ class LibvirtBackend : public Backend {
   std::string version() override;  // "libvirt 9.0.0, QEMU 7.2.0 on HOST"
   HostCapacity capacity() override;  // virNodeGetInfo, virNodeGetFreeMemory
   std::string host() const override { return uri_; }
+  // Save images on the host (libvirt_snapshot.h): a snapshot is per host.
+  bool snapshots() const override { return true; }
+  std::string snapshot_identity() override { return Backend::snapshot_identity() + " at " + uri_; }
+  SnapshotFiles snapshot_files(const std::filesystem::path& dir, const std::string& key) override;
+  bool snapshot_complete(const SnapshotFiles& files, uint64_t memory) override;
+  void delete_snapshot(const SnapshotFiles& files) override;
+  bool concurrent_restores() const override { return false; }
+  std::string snapshot_in_use(const SnapshotFiles& files) override;
   bool reachable() override;  // virConnectIsAlive
   std::unique_ptr<Guest> launch(boost::asio::io_context& io, const VmConfig& config, GuestEvents events) override;
 

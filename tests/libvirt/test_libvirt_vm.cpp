@@ -24,6 +24,7 @@
 #include <libvirt/libvirt.h>
 
 #include "../vm/matrix_run.h"
+#include "libvirt_hosts.h"
 #include "util/file_lock.h"
 #include "vm/domain_owner.h"
 #include "vm/host_claim.h"
@@ -37,43 +38,19 @@ using namespace kmx::vmtest;
 
 namespace {
 
-// qemu:///system and the second daemon's qemu+unix URI.
-std::vector<std::string> host_uris() {
-  std::ifstream in(fs::path(KMATRIX_LIBVIRT_STATE) / "uris");
-  std::vector<std::string> uris;
-  for (std::string line; std::getline(in, line);) uris.push_back(line);
-  return uris;
-}
-
-// Domains on `uri` that carry a kmatrix tag, running or not.
-std::vector<std::string> kmatrix_domains(const std::string& uri) {
-  const kmx::vm::ConnectHandle conn(virConnectOpen(uri.c_str()));
-  if (!conn) throw std::runtime_error("cannot connect to " + uri);
-  virDomainPtr* domains = nullptr;
-  const int n = virConnectListAllDomains(conn.get(), &domains, 0);
-  std::vector<std::string> names;
-  for (int i = 0; i < n; ++i) {
-    const kmx::vm::DomainHandle dom(domains[i]);
-    if (char* xml = virDomainGetXMLDesc(dom.get(), 0)) {
-      if (kmx::vm::parse_domain_tag(xml)) names.push_back(virDomainGetName(dom.get()));
-      free(xml);
-    }
-  }
-  free(domains);
-  return names;
-}
-
-std::string libvirt_args(const std::string& uri) { return fmt::format("--backend libvirt --connect '{}'", uri); }
+// Cold boots here: these tests read the boot's console and rely on
+// autodestroy, which a restored domain lacks; test_libvirt_snapshot_vm.cpp restores.
+std::string cold_args(const std::string& uri) { return libvirt_args(uri) + " --boot cold"; }
 
 const MatrixRun& smoke_libvirt() {
   static const MatrixRun run =
-      run_kmatrix(KMATRIX_SOURCE_DIR "/matrix/smoke.toml", "libvirt-smoke", libvirt_args(host_uris().at(0)));
+      run_kmatrix(KMATRIX_SOURCE_DIR "/matrix/smoke.toml", "libvirt-smoke", cold_args(host_uris().at(0)));
   return run;
 }
 
 const MatrixRun& faults_libvirt() {
   static const MatrixRun run =
-      run_kmatrix(KMATRIX_SOURCE_DIR "/tests/data/vm/faults.toml", "libvirt-faults", libvirt_args(host_uris().at(1)));
+      run_kmatrix(KMATRIX_SOURCE_DIR "/tests/data/vm/faults.toml", "libvirt-faults", cold_args(host_uris().at(1)));
   return run;
 }
 
@@ -116,7 +93,7 @@ TEST(LibvirtBackend, FaultCellsOnTheSecondHostGiveTheirVerdicts) {
 TEST(LibvirtBackend, OneRunOverTwoHostsRecordsEveryCellOnce) {
   const std::vector<std::string> uris = host_uris();
   const MatrixRun run = run_kmatrix(KMATRIX_SOURCE_DIR "/matrix/smoke.toml", "libvirt-two-hosts",
-                                    fmt::format("{} --connect '{}' --jobs 1", libvirt_args(uris.at(0)), uris.at(1)));
+                                    fmt::format("{} --connect '{}' --jobs 1", cold_args(uris.at(0)), uris.at(1)));
   EXPECT_EQ(run.exit_code, 0);
   std::ifstream in(run.dir / "cells.jsonl");
   std::map<std::string, int> records;
@@ -145,7 +122,8 @@ TEST(LibvirtBackend, SigkilledRunLeavesNoDomainAndResumes) {
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::execl(KMATRIX_BINARY, KMATRIX_BINARY, "run", KMATRIX_SOURCE_DIR "/matrix/smoke.toml", "--out", dir.c_str(),
-            "--backend", "libvirt", "--connect", uri.c_str(), "--jobs", "1", static_cast<char*>(nullptr));
+            "--backend", "libvirt", "--connect", uri.c_str(), "--jobs", "1", "--boot", "cold",
+            static_cast<char*>(nullptr));
     ::_exit(127);
   }
   // Killed while its first domain runs.
@@ -355,7 +333,7 @@ TEST(LibvirtBackend, AHostLostMidRunLeavesItsCellsToTheOther) {
   if (pid == 0) {
     ::execl(KMATRIX_BINARY, KMATRIX_BINARY, "run", KMATRIX_SOURCE_DIR "/matrix/smoke.toml", "--out", dir.c_str(),
             "--backend", "libvirt", "--connect", uris.at(0).c_str(), "--connect", uris.at(1).c_str(), "--jobs", "1",
-            static_cast<char*>(nullptr));
+            "--boot", "cold", static_cast<char*>(nullptr));
     ::_exit(127);
   }
   // The second daemon dies while its first cell runs there; its QEMU lives on, orphaned.
@@ -459,9 +437,18 @@ TEST(LibvirtBackend, GcDestroysLeftoversByTagOnly) {
   }
 }
 
+// The pool's uploads; the snapshots' save images beside them are not gc --volumes's.
 std::set<std::string> pool_volume_names(virConnectPtr conn, const std::string& uri) {
   std::set<std::string> names;
-  for (const kmx::vm::PoolVolume& v : kmx::vm::pool_volumes(conn, uri)) names.insert(v.name);
+  for (const kmx::vm::PoolVolume& v : kmx::vm::pool_volumes(conn, uri))
+    if (v.name.starts_with("kmx-")) names.insert(v.name);
+  return names;
+}
+
+std::set<std::string> save_image_names(virConnectPtr conn, const std::string& uri) {
+  std::set<std::string> names;
+  for (const kmx::vm::PoolVolume& v : kmx::vm::pool_volumes(conn, uri))
+    if (v.name.starts_with("kmatrix-snapshot-")) names.insert(v.name);
   return names;
 }
 
@@ -489,6 +476,7 @@ TEST(LibvirtBackend, GcVolumesDeletesOnlyUploadsNoDomainBootsFrom) {
                     (fs::path(kmx::vm::kSystemPoolPath) / kernel).string());
 
   const std::set<std::string> before = pool_volume_names(conn.get(), uri);
+  const std::set<std::string> images = save_image_names(conn.get(), uri);
   {
     // A run on this machine uses the host (as SigkilledRunLeavesNoDomainAndResumes shows a run does): no volume goes,
     // though between two cells no domain shows which it needs.
@@ -519,6 +507,7 @@ TEST(LibvirtBackend, GcVolumesDeletesOnlyUploadsNoDomainBootsFrom) {
   const auto [again, again_code] = kmatrix_output(fmt::format("gc --connect '{}' --volumes", uri));
   EXPECT_EQ(again_code, 0) << again;
   EXPECT_TRUE(pool_volume_names(conn.get(), uri).empty()) << again;
+  EXPECT_EQ(save_image_names(conn.get(), uri), images) << "the snapshots' save images stay";
   fs::remove(stale);
 }
 
