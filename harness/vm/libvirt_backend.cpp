@@ -420,8 +420,10 @@ std::vector<LibvirtBackend::TaggedDomain> LibvirtBackend::tagged_domains() {
 
 void LibvirtBackend::destroy_domain(const std::string& name) {
   const DomainHandle dom(virDomainLookupByName(conn_.get(), name.c_str()));
-  if (!dom || virDomainDestroy(dom.get()) < 0)
-    throw HostError(fmt::format("libvirt {}: destroying {}: {}", uri_, name, libvirt_error()));
+  if (dom && virDomainDestroy(dom.get()) == 0) return;
+  // Gone or ended since it was listed (its run ended it meanwhile): as wanted.
+  if (const int code = virGetLastErrorCode(); code == VIR_ERR_NO_DOMAIN || code == VIR_ERR_OPERATION_INVALID) return;
+  throw HostError(fmt::format("libvirt {}: destroying {}: {}", uri_, name, libvirt_error()));
 }
 
 SnapshotFiles LibvirtBackend::snapshot_files(const std::filesystem::path&, const std::string& key) {
