@@ -1,5 +1,8 @@
 #include "history/history_db.h"
 
+#include <chrono>
+#include <thread>
+
 #include <fmt/format.h>
 
 #include "history/schema.h"
@@ -54,7 +57,12 @@ HistoryDb::HistoryDb(const fs::path& path) : db_(open(path)) {
   // busy_timeout first: every later statement, the WAL switch included, waits
   // for another writer instead of failing.
   db_.exec("PRAGMA busy_timeout = 30000");
-  db_.exec("PRAGMA journal_mode = WAL");
+  // Except this one: switching to WAL wants the file to itself, and SQLite
+  // does not wait for that, so a first open beside others retries as long.
+  for (int waited_ms = 0; !db_.try_exec("PRAGMA journal_mode = WAL"); waited_ms += 20) {
+    if (waited_ms >= 30000) db_.fail("PRAGMA journal_mode = WAL");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   db_.exec("PRAGMA synchronous = NORMAL");  // durable at checkpoints; WAL keeps the file consistent
   db_.exec("PRAGMA foreign_keys = ON");
   migrate(db_);

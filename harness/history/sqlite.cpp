@@ -24,8 +24,15 @@ void Database::fail(std::string_view what) const {
 }
 
 void Database::exec(std::string_view sql) {
+  if (!try_exec(sql)) fail(std::string(sql.substr(0, 60)));
+}
+
+bool Database::try_exec(std::string_view sql) {
   const std::string text(sql);
-  if (::sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) fail(text.substr(0, 60));
+  const int rc = ::sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr);
+  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) return false;
+  if (rc != SQLITE_OK) fail(text.substr(0, 60));
+  return true;
 }
 
 Statement Database::prepare(std::string_view sql) {

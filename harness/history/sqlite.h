@@ -24,6 +24,9 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   void exec(std::string_view sql);  // one or more statements, no results
+  // As exec, but false when another connection holds the lock (SQLITE_BUSY
+  // or SQLITE_LOCKED) instead of an error.
+  bool try_exec(std::string_view sql);
   Statement prepare(std::string_view sql);
   int changes() const;  // rows changed by the last statement
   const std::filesystem::path& path() const { return path_; }
