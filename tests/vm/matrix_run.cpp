@@ -1,5 +1,7 @@
 #include "matrix_run.h"
 
+#include <gtest/gtest.h>
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +16,15 @@ namespace fs = std::filesystem;
 namespace kmx::vmtest {
 
 fs::path run_dir(const std::string& tag) { return fs::temp_directory_path() / fmt::format("kmatrix-vm-{}-{}", tag, ::getpid()); }
+
+std::string expect_cold_fallback_record(const nlohmann::json& record) {
+  EXPECT_EQ(record.at("outcome"), "completed");
+  EXPECT_FALSE(record.at("boot").at("restored").get<bool>());
+  const std::string fallback = record.at("boot").at("fallback").get<std::string>();
+  EXPECT_NE(fallback.find("did not restore"), std::string::npos) << fallback;
+  EXPECT_GT(record.at("timings").at("boot_ms").get<int64_t>(), 0) << "booted cold";
+  return fallback;
+}
 
 fs::path private_matrix(const std::string& tag) {
   const fs::path path = run_dir(tag + "-matrix") += ".toml";

@@ -36,6 +36,10 @@ std::filesystem::path run_dir(const std::string& tag);
 // made by the test that uses it, from a cold cache.
 std::filesystem::path private_matrix(const std::string& tag);
 
+// Checks that `record`, of a cell whose snapshot was damaged, completed
+// booted cold and says why; returns that `boot.fallback` for more checks.
+std::string expect_cold_fallback_record(const nlohmann::json& record);
+
 // `ENV kmatrix ARGS` (output to the test log); the exit code.
 int kmatrix_status(const std::string& args, const std::string& env = "");
 

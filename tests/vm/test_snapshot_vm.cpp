@@ -145,12 +145,8 @@ void expect_cold_fallback(const std::string& tag, const std::function<void(const
   const MatrixRun second = run_kmatrix(matrix.string(), tag + "-2");
   ASSERT_EQ(second.exit_code, 0);
   const json& c = second.cells.at("fits");
-  EXPECT_EQ(c.at("outcome"), "completed");
-  EXPECT_FALSE(c.at("boot").at("restored").get<bool>());
-  const std::string fallback = c.at("boot").at("fallback").get<std::string>();
-  EXPECT_NE(fallback.find("did not restore"), std::string::npos) << fallback;
+  const std::string fallback = expect_cold_fallback_record(c);
   EXPECT_NE(fallback.find("load of migration failed"), std::string::npos) << "QEMU's own words: " << fallback;
-  EXPECT_GT(c.at("timings").at("boot_ms").get<int64_t>(), 0) << "booted cold";
   EXPECT_FALSE(fs::exists(dir)) << "the damaged snapshot is deleted";
   EXPECT_TRUE(fs::exists(second.dir / c.at("evidence").get<std::string>() / "restore-failed" / "qemu.log"));
   fs::remove(matrix);
